@@ -1,0 +1,205 @@
+"""The ``aoc23`` command line: parse options, run, render, map errors to exit codes."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from aoc23 import render
+from aoc23.errors import OutOfMemory, PuzzleInputError
+from aoc23.generate import generate
+from aoc23.simulation import PART1_ROUNDS, Answer, run
+from aoc23.strategies import DEFAULT_BUFFER_SIZE, DEFAULT_TEMP_SIZE, STRATEGIES, Settings
+
+EXIT_CODES = """\b
+Exit status:
+  0  success
+  1  OutOfMemory (as the real Zig program: main returned an error)
+  2  usage error (a bad option or argument)
+  3  the puzzle input is missing, unreadable or not a day 23 grid"""
+
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 1 << 10,
+    "kib": 1 << 10,
+    "m": 1 << 20,
+    "mib": 1 << 20,
+    "g": 1 << 30,
+    "gib": 1 << 30,
+    "kb": 1000,
+    "mb": 1000**2,
+    "gb": 1000**3,
+}
+_SIZE = re.compile(r"\s*(\d+)\s*([a-zA-Z]*)\s*")
+
+
+class ByteSize(click.ParamType):
+    """A number of bytes: ``40000``, ``40KiB``, ``8MiB``, ``1GiB`` (K/M/G are binary too;
+    KB/MB/GB are decimal)."""
+
+    name = "size"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        match = _SIZE.fullmatch(str(value))
+        unit = match.group(2).lower() if match else None
+        if match is None or unit not in _UNITS:
+            self.fail(
+                f"{value!r} is not a size: use bytes or a KiB/MiB/GiB suffix, e.g. 200000 or 8MiB",
+                param,
+                ctx,
+            )
+        return int(match.group(1)) * _UNITS[unit]
+
+
+def _read_input(source: str) -> bytes:
+    try:
+        if source == "-":
+            return sys.stdin.buffer.read()
+        return Path(source).read_bytes()
+    except IsADirectoryError:
+        raise PuzzleInputError("is a directory, not a puzzle input") from None
+    except FileNotFoundError:
+        raise PuzzleInputError("no such file") from None
+    except OSError as error:
+        raise PuzzleInputError(f"cannot read: {error.strerror or error}") from None
+
+
+def _emit(line: str) -> None:
+    click.echo(line)
+    sys.stdout.flush()
+
+
+def _fail(lines: list[str], code: int) -> NoReturn:
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="aoc23")
+def main() -> None:
+    """See how Zig's FixedBufferAllocator "leaks" in the Advent of Code 2022 day 23 solver.
+
+    aoc23 runs the blog post's Zig program in a simulated fixed buffer laid out byte for
+    byte as Zig 0.11.0 lays it out, and prints what the real program prints.
+
+    \b
+    Start with:
+      aoc23 solve inputs/blog-70x70.txt --strategy naive
+    """
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("input_file", metavar="INPUT")
+@click.option(
+    "--strategy",
+    type=click.Choice(list(STRATEGIES)),
+    default="naive",
+    show_default=True,
+    help="How each step allocates its new table: "
+    + "; ".join(f"{name}: {cls.summary}" for name, cls in STRATEGIES.items())
+    + ".",
+)
+@click.option(
+    "--buffer-size",
+    type=ByteSize(),
+    default=DEFAULT_BUFFER_SIZE,
+    show_default="8MiB",
+    help="Bytes in the fixed buffer (each of the two, for 'double').",
+)
+@click.option(
+    "--rounds",
+    type=click.IntRange(min=0),
+    default=None,
+    help=f"Run exactly this many rounds (part 1 is printed after round {PART1_ROUNDS}).",
+)
+@click.option(
+    "--part",
+    type=click.Choice(["1", "2"]),
+    default=None,
+    help="1: ten rounds, then the empty ground (the default). "
+    "2: run until no elf moves, then print that round's number.",
+)
+@click.option(
+    "--temp-size",
+    type=ByteSize(),
+    default=DEFAULT_TEMP_SIZE,
+    show_default=True,
+    help="Bytes in the temporary buffer of the 'tempalloc' strategy.",
+)
+def solve(
+    input_file: str,
+    strategy: str,
+    buffer_size: int,
+    rounds: int | None,
+    part: str | None,
+    temp_size: int,
+) -> None:
+    """Run the blog's program on INPUT and print what it prints.
+
+    Each round prints `Round i memuse: N` before it steps, where N is the fixed buffer
+    allocator's end_index. After round 10 it prints `part1: N`; with --part 2 it goes on
+    until no elf moves and prints `part2: N`. When the buffer runs out, the lines printed
+    so far stay and stderr says `error: OutOfMemory` and where. INPUT may be - for stdin.
+
+    \b
+    Examples:
+      aoc23 solve inputs/blog-70x70.txt --strategy naive --rounds 10
+      aoc23 solve inputs/blog-70x70.txt --buffer-size 200000
+      aoc23 solve inputs/example.txt --part 2 --strategy tempalloc
+    """
+    if rounds is not None and part is not None:
+        raise click.UsageError("--rounds and --part cannot be used together")
+    settings = Settings(buffer_size=buffer_size, temp_size=temp_size)
+    until_settled = part == "2"
+    limit = None if until_settled else (PART1_ROUNDS if rounds is None else rounds)
+    try:
+        text = _read_input(input_file)
+        for output in run(text, strategy, settings, rounds=limit, until_settled=until_settled):
+            if isinstance(output, Answer):
+                _emit(render.answer_line(output))
+            else:
+                _emit(render.round_line(output))
+    except PuzzleInputError as error:
+        _fail([render.input_error_line(error, input_file)], error.exit_code)
+    except OutOfMemory as error:
+        _fail(render.out_of_memory_lines(error), error.exit_code)
+
+
+@main.command(epilog=EXIT_CODES)
+@click.option("--width", type=click.IntRange(min=1), default=70, show_default=True)
+@click.option("--height", type=click.IntRange(min=1), default=70, show_default=True)
+@click.option(
+    "--density",
+    type=click.FloatRange(min=0.0, max=1.0),
+    default=0.5,
+    show_default=True,
+    help="Chance that a tile holds an elf.",
+)
+@click.option("--seed", type=int, default=23, show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default="-",
+    show_default=True,
+    help="Where to write the grid (- for stdout).",
+)
+def gen(width: int, height: int, density: float, seed: int, output: str) -> None:
+    """Write a deterministic puzzle-shaped input (at least one elf).
+
+    Real puzzle inputs may not be redistributed, so the bundled ones were made with this.
+
+    \b
+    Example (the bundled 70x70 input, 4970 bytes):
+      aoc23 gen --width 70 --height 70 --density 0.5 --seed 23 -o blog.txt
+    """
+    with click.open_file(output, "wb") as sink:
+        sink.write(generate(width, height, density, seed))

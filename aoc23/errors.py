@@ -1,0 +1,73 @@
+"""The errors aoc23 raises on purpose. The CLI maps each family to one line and an exit code."""
+
+from __future__ import annotations
+
+
+class Aoc23Error(Exception):
+    """Base of every error the tool reports to the user without a traceback."""
+
+    exit_code = 1
+
+
+class OutOfMemory(Aoc23Error):
+    """An allocation the simulated allocator refused, as Zig's ``error.OutOfMemory``.
+
+    ``end_index`` and ``buffer_len`` describe a fixed buffer at the moment of failure;
+    ``site`` names what was being allocated and ``round`` when (None: before round 0).
+    """
+
+    exit_code = 1
+
+    def __init__(
+        self,
+        size: int,
+        alignment: int,
+        *,
+        end_index: int | None = None,
+        buffer_len: int | None = None,
+    ) -> None:
+        super().__init__("OutOfMemory")
+        self.size = size
+        self.alignment = alignment
+        self.end_index = end_index
+        self.buffer_len = buffer_len
+        self.site: str | None = None
+        self.round: int | None = None
+
+    def context(self) -> str:
+        """One line: when, what, how much, and how full the buffer was."""
+        when = "while building the grid" if self.round is None else f"in round {self.round}"
+        what = f"allocating {self.site}" if self.site else "allocating"
+        line = f"{when}, {what}: {self.size} bytes (align {self.alignment})"
+        if self.end_index is not None and self.buffer_len is not None:
+            free = self.buffer_len - self.end_index
+            line += (
+                f" did not fit: end_index {self.end_index} of a {self.buffer_len}-byte buffer"
+                f" ({free} bytes free)"
+            )
+        return line
+
+
+class PuzzleInputError(Aoc23Error):
+    """The puzzle input cannot be read or parsed. ``line``/``column`` are 1-based."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+    def located(self, source: str) -> str:
+        """``source:LINE:COL: message`` (or ``source: message`` without a position)."""
+        if self.line is None:
+            return f"{source}: {self.message}"
+        return f"{source}:{self.line}:{self.column}: {self.message}"
+
+
+class AllocatorMisuse(Aoc23Error):
+    """Something Zig would stop with a safety assertion (e.g. freeing memory it does not own).
+
+    The tool itself never misuses an allocator, so the CLI does not catch this: it is a bug.
+    """

@@ -1,0 +1,62 @@
+"""Runs the blog's program: load the input, then report and step, round after round."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from aoc23 import puzzle
+from aoc23.errors import OutOfMemory
+from aoc23.strategies import STRATEGIES, Settings, Strategy
+
+PART1_ROUNDS = 10
+
+
+@dataclass(frozen=True)
+class RoundReport:
+    """Printed before round ``index`` steps, as the blog prints ``Round i memuse: N``."""
+
+    index: int
+    memuse: int
+    strategy: Strategy
+
+
+@dataclass(frozen=True)
+class Answer:
+    part: int
+    value: int
+
+
+Output = RoundReport | Answer
+
+
+def run(
+    text: bytes,
+    strategy: str,
+    settings: Settings | None = None,
+    *,
+    rounds: int | None = PART1_ROUNDS,
+    until_settled: bool = False,
+) -> Iterator[Output]:
+    """Yield a report before each round, ``Answer(1, …)`` after round 10 and, when
+    ``until_settled``, ``Answer(2, n)`` after the first round ``n`` in which no elf moves.
+
+    ``rounds=None`` runs until settled. An OutOfMemory escapes with its round set
+    (None when it happened while loading).
+    """
+    program = STRATEGIES[strategy](settings or Settings())
+    program.load(text)
+    index = 0
+    while rounds is None or index < rounds:
+        yield RoundReport(index, program.memuse(), program)
+        try:
+            moved = program.step(index)
+        except OutOfMemory as error:
+            error.round = index
+            raise
+        index += 1
+        if index == PART1_ROUNDS:
+            yield Answer(1, puzzle.empty_ground(program.elves()))
+        if until_settled and not moved:
+            yield Answer(2, index)
+            return

@@ -1,0 +1,198 @@
+"""The blog's program and its step variants, as allocation scripts over the simulated Zig std.
+
+Every strategy reads the input the way the blog's ``readInput`` does (``readFileAlloc``
+into the main allocator), parses it into ``grid.cells`` (count the elves,
+``ensureTotalCapacity(count)``, then ``putAssumeCapacity`` each in reading order), and
+then steps: build ``new_cells`` with room for every elf and fill it by visiting the old
+cells in slot order, each elf inserted at the tile it ends the round on. They differ only
+in where ``new_cells`` lives and how the old table goes away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import ClassVar
+
+from aoc23 import puzzle
+from aoc23.errors import OutOfMemory
+from aoc23.zigstd.fs import read_file_alloc
+from aoc23.zigstd.hash_map import AutoHashMap
+from aoc23.zigstd.heap import FixedBufferAllocator, PageAllocator
+from aoc23.zigstd.mem import Allocator, Buffer
+
+MIB = 1 << 20
+DEFAULT_BUFFER_SIZE = 8 * MIB
+"""The default Linux stack size, where the blog's challenge kept its buffer."""
+DEFAULT_TEMP_SIZE = 40_000
+"""The blog's ``temp_buf: [40000]u8``."""
+
+
+@dataclass(frozen=True)
+class Addresses:
+    """Where the simulated buffers start. Only each base modulo 8 changes what is printed
+    (alignment padding); the full addresses appear inside table headers."""
+
+    main: int = 0x7FF0_0000_0000
+    second: int = 0x7FE0_0000_0000
+    temp: int = 0x7FD0_0000_0000
+    pages: int = 0x7F00_0000_0000
+
+
+@dataclass(frozen=True)
+class Settings:
+    buffer_size: int = DEFAULT_BUFFER_SIZE
+    temp_size: int = DEFAULT_TEMP_SIZE
+    addresses: Addresses = Addresses()
+
+
+@contextmanager
+def allocating(site: str) -> Iterator[None]:
+    """Name what is being allocated on any OutOfMemory that escapes."""
+    try:
+        yield
+    except OutOfMemory as error:
+        if error.site is None:
+            error.site = site
+        raise
+
+
+def fill_next(cells: AutoHashMap, new_cells: AutoHashMap, round_index: int) -> bool:
+    """Put every elf's end-of-round tile into ``new_cells``; True if any elf moved."""
+    positions, moved = puzzle.step(list(cells.keys()), round_index)
+    for position in positions:
+        new_cells.put_assume_capacity(position)
+    return moved
+
+
+class Strategy:
+    """The blog's ``main``: a main allocator, the input, and ``grid.cells``."""
+
+    name: ClassVar[str]
+    summary: ClassVar[str]
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.allocator = self._main_allocator()
+        self.cells = AutoHashMap(self.allocator)
+
+    def _main_allocator(self) -> Allocator:
+        buffer = Buffer(self.settings.buffer_size, self.settings.addresses.main)
+        self.fba = FixedBufferAllocator(buffer)
+        return Allocator(self.fba)
+
+    def load(self, text: bytes) -> None:
+        with allocating("the input (readFileAlloc)"):
+            read_file_alloc(self.allocator, text)
+        elves = puzzle.parse(text)
+        with allocating("grid.cells"):
+            self.cells.ensure_total_capacity(len(elves))
+        for elf in elves:
+            self.cells.put_assume_capacity(elf)
+
+    def step(self, round_index: int) -> bool:
+        raise NotImplementedError
+
+    def memuse(self) -> int:
+        """What the blog prints each round."""
+        return self.fba.end_index
+
+    def buffers(self) -> tuple[Buffer, ...]:
+        """The long-lived fixed buffers, in a fixed order (empty when there are none)."""
+        return (self.fba.buffer,)
+
+    def elves(self) -> list[puzzle.Point]:
+        return list(self.cells.keys())
+
+
+class Naive(Strategy):
+    name = "naive"
+    summary = (
+        "the blog's step: new_cells in the same buffer, then free the old table; the free "
+        "is a no-op (not the last allocation), so end_index grows every round"
+    )
+
+    def step(self, round_index: int) -> bool:
+        new_cells = AutoHashMap(self.allocator)
+        with allocating("new_cells"):
+            new_cells.ensure_total_capacity(self.cells.count())
+        moved = fill_next(self.cells, new_cells, round_index)
+        self.cells.deinit()
+        self.cells = new_cells
+        return moved
+
+
+class TempAlloc(Strategy):
+    name = "tempalloc"
+    summary = (
+        "the blog's step_with_tempalloc: new_cells in a fresh temporary buffer "
+        "(--temp-size), copied back into grid.cells; end_index stays put"
+    )
+
+    def step(self, round_index: int) -> bool:
+        temp = Buffer(self.settings.temp_size, self.settings.addresses.temp)
+        new_cells = AutoHashMap(Allocator(FixedBufferAllocator(temp)))
+        with allocating("new_cells (temporary buffer)"):
+            new_cells.ensure_total_capacity(self.cells.count())
+        moved = fill_next(self.cells, new_cells, round_index)
+        self.cells.clear_retaining_capacity()
+        for position in new_cells.keys():
+            self.cells.put_assume_capacity(position)
+        return moved
+
+
+class Double(Strategy):
+    name = "double"
+    summary = (
+        "the blog's fix 3: two buffers of --buffer-size bytes; each step resets the other "
+        "one and builds new_cells there; memuse is both end_index values added"
+    )
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        other = Buffer(settings.buffer_size, settings.addresses.second)
+        self.fbas = (self.fba, FixedBufferAllocator(other))
+        self.allocators = (self.allocator, Allocator(self.fbas[1]))
+        self.current = 0
+
+    def step(self, round_index: int) -> bool:
+        target = 1 - self.current
+        self.fbas[target].reset()
+        new_cells = AutoHashMap(self.allocators[target])
+        with allocating("new_cells (other buffer)"):
+            new_cells.ensure_total_capacity(self.cells.count())
+        moved = fill_next(self.cells, new_cells, round_index)
+        self.cells.deinit()
+        self.cells = new_cells
+        self.current = target
+        return moved
+
+    def memuse(self) -> int:
+        return sum(fba.end_index for fba in self.fbas)
+
+    def buffers(self) -> tuple[Buffer, ...]:
+        return tuple(fba.buffer for fba in self.fbas)
+
+
+class Page(Naive):
+    name = "page"
+    summary = (
+        "the blog's fix 2: std.heap.page_allocator; every block is mapped as whole "
+        "4096-byte pages and a free unmaps it; memuse is the bytes mapped"
+    )
+
+    def _main_allocator(self) -> Allocator:
+        self.pages = PageAllocator(self.settings.addresses.pages)
+        return Allocator(self.pages)
+
+    def memuse(self) -> int:
+        return self.pages.mapped
+
+    def buffers(self) -> tuple[Buffer, ...]:
+        return ()
+
+
+STRATEGIES: dict[str, type[Strategy]] = {
+    strategy.name: strategy for strategy in (Naive, TempAlloc, Double, Page)
+}

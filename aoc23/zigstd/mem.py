@@ -1,0 +1,148 @@
+"""Simulated memory and Zig 0.11.0's allocator interface (``lib/std/mem/Allocator.zig``).
+
+Two levels, as in Zig:
+
+* a *raw* allocator (Zig's VTable: ``alloc`` gives None on failure, ``resize`` answers a bool,
+  ``free`` answers nothing) never raises;
+* the :class:`Allocator` front end turns a refused allocation into :class:`OutOfMemory`,
+  skips zero-length requests the way Zig does, and writes Zig's ``undefined`` pattern
+  (0xAA, as Debug and ReleaseSafe builds do) over every block it hands out or takes back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from aoc23.errors import OutOfMemory
+
+UNDEFINED = 0xAA
+"""The byte a safe Zig build writes for ``undefined`` memory."""
+
+
+def align_forward(value: int, alignment: int) -> int:
+    """The smallest multiple of ``alignment`` (a power of two) that is >= ``value``."""
+    return (value + alignment - 1) & -alignment
+
+
+class Buffer:
+    """A run of simulated bytes that starts at the address ``base``.
+
+    Zig aligns allocations by *address*, so the base matters: a block with 8-byte alignment
+    placed at index ``i`` needs ``(-(base + i)) % 8`` bytes of padding. Bytes are materialised
+    only as far as something touches them; untouched bytes read as 0xAA, the content of a
+    fresh ``undefined`` stack array in a safe build.
+    """
+
+    def __init__(self, size: int, base: int) -> None:
+        if size < 0:
+            raise ValueError("a buffer cannot have a negative size")
+        self.size = size
+        self.base = base
+        self.data = bytearray()
+
+    def materialize(self, end: int) -> None:
+        """Make ``data`` cover at least ``[0, end)``."""
+        missing = end - len(self.data)
+        if missing > 0:
+            self.data.extend(bytes([UNDEFINED]) * missing)
+
+    def fill(self, offset: int, length: int, byte: int) -> None:
+        self.materialize(offset + length)
+        self.data[offset : offset + length] = bytes([byte]) * length
+
+    def write(self, offset: int, payload: bytes) -> None:
+        self.materialize(offset + len(payload))
+        self.data[offset : offset + len(payload)] = payload
+
+    def read(self, offset: int, length: int) -> bytes:
+        self.materialize(offset + length)
+        return bytes(self.data[offset : offset + length])
+
+    def snapshot(self) -> bytes:
+        """Every byte of the buffer, as a dump of the real memory would show it."""
+        tail = self.size - len(self.data)
+        return bytes(self.data[: self.size]) + bytes([UNDEFINED]) * max(tail, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Slice:
+    """``[]u8``: ``length`` bytes at ``offset`` in ``buffer`` (None for zero-length slices)."""
+
+    buffer: Buffer | None
+    offset: int
+    length: int
+
+    @property
+    def ptr(self) -> int:
+        """The address of the first byte, as Zig would print it."""
+        if self.buffer is None:
+            return self.offset
+        return self.buffer.base + self.offset
+
+    @property
+    def end(self) -> int:
+        """Offset one past the last byte, inside ``buffer``."""
+        return self.offset + self.length
+
+
+ZERO_LENGTH_ADDRESS = (1 << 64) - 1
+"""Zig hands out ``maxInt(usize)`` (rounded down to the alignment) for zero-length requests."""
+
+
+def zero_length_slice(log2_align: int) -> Slice:
+    return Slice(None, ZERO_LENGTH_ADDRESS & -(1 << log2_align), 0)
+
+
+class RawAllocator(Protocol):
+    """Zig's ``Allocator.VTable``: the level that reports failure without raising."""
+
+    def alloc(self, n: int, log2_align: int) -> Slice | None: ...
+
+    def resize(self, buf: Slice, log2_align: int, new_len: int) -> bool: ...
+
+    def free(self, buf: Slice, log2_align: int) -> None: ...
+
+    def usage(self) -> tuple[int, int | None]:
+        """(bytes the allocator counts as used, capacity or None when unbounded)."""
+        ...
+
+
+class Allocator:
+    """``std.mem.Allocator``'s typed front end, for byte slices."""
+
+    def __init__(self, raw: RawAllocator) -> None:
+        self.raw = raw
+
+    def alloc(self, n: int, log2_align: int = 0) -> Slice:
+        """``alignedAlloc(u8, 1 << log2_align, n)``; the new bytes read 0xAA."""
+        if n == 0:
+            return zero_length_slice(log2_align)
+        block = self.raw.alloc(n, log2_align)
+        if block is None:
+            used, capacity = self.raw.usage()
+            raise OutOfMemory(
+                n,
+                1 << log2_align,
+                end_index=used if capacity is not None else None,
+                buffer_len=capacity,
+            )
+        assert block.buffer is not None
+        block.buffer.fill(block.offset, block.length, UNDEFINED)
+        return block
+
+    def free(self, block: Slice, log2_align: int = 0) -> None:
+        """``free``: overwrite with 0xAA, then hand back (the allocator may ignore it)."""
+        if block.length == 0 or block.buffer is None:
+            return
+        block.buffer.fill(block.offset, block.length, UNDEFINED)
+        self.raw.free(block, log2_align)
+
+    def resize(self, block: Slice, new_len: int, log2_align: int = 0) -> bool:
+        """In-place resize; ``new_len == 0`` frees. Never moves the block."""
+        if new_len == 0:
+            self.free(block, log2_align)
+            return True
+        if block.length == 0:
+            return False
+        return self.raw.resize(block, log2_align, new_len)
