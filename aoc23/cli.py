@@ -38,7 +38,7 @@ _UNITS = {
 _SIZE = re.compile(r"\s*(\d+)\s*([a-zA-Z]*)\s*")
 
 
-class ByteSize(click.ParamType):
+class ByteSize(click.ParamType):  # type: ignore[type-arg]
     """A number of bytes: ``40000``, ``40KiB``, ``8MiB``, ``1GiB`` (K/M/G are binary too;
     KB/MB/GB are decimal)."""
 

@@ -60,7 +60,9 @@ def proposal(elf: Point, occupied: set[Point] | frozenset[Point], round_index: i
     return elf
 
 
-def _side_is_free(x: int, y: int, dx: int, dy: int, occupied: set[Point] | frozenset[Point]) -> bool:
+def _side_is_free(
+    x: int, y: int, dx: int, dy: int, occupied: set[Point] | frozenset[Point]
+) -> bool:
     if dy:
         return all((x + side, y + dy) not in occupied for side in (-1, 0, 1))
     return all((x + dx, y + side) not in occupied for side in (-1, 0, 1))

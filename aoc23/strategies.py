@@ -60,7 +60,7 @@ def allocating(site: str) -> Iterator[None]:
 
 def fill_next(cells: AutoHashMap, new_cells: AutoHashMap, round_index: int) -> bool:
     """Put every elf's end-of-round tile into ``new_cells``; True if any elf moved."""
-    positions, moved = puzzle.step(list(cells.keys()), round_index)
+    positions, moved = puzzle.step(list(cells.key_iterator()), round_index)
     for position in positions:
         new_cells.put_assume_capacity(position)
     return moved
@@ -103,7 +103,7 @@ class Strategy:
         return (self.fba.buffer,)
 
     def elves(self) -> list[puzzle.Point]:
-        return list(self.cells.keys())
+        return list(self.cells.key_iterator())
 
 
 class Naive(Strategy):
@@ -137,7 +137,7 @@ class TempAlloc(Strategy):
             new_cells.ensure_total_capacity(self.cells.count())
         moved = fill_next(self.cells, new_cells, round_index)
         self.cells.clear_retaining_capacity()
-        for position in new_cells.keys():
+        for position in new_cells.key_iterator():
             self.cells.put_assume_capacity(position)
         return moved
 

@@ -1,4 +1,4 @@
-"""``std.ArrayList(u8)`` of Zig 0.11.0 (``lib/std/array_list.zig``): the parts ``readFileAlloc`` uses.
+"""``std.ArrayList(u8)`` of Zig 0.11.0 (``lib/std/array_list.zig``), as readFileAlloc uses it.
 
 The list tries to grow and shrink *in place* first (``Allocator.resize``) and only falls
 back to allocate-copy-free when the allocator refuses; on a fixed buffer the fallback

@@ -1,4 +1,6 @@
-"""``std.fs.Dir.readFileAlloc`` of Zig 0.11.0 (``lib/std/fs.zig``, ``fs/file.zig``, ``io/reader.zig``).
+"""``std.fs.Dir.readFileAlloc`` of Zig 0.11.0.
+
+Ported from ``lib/std/fs.zig``, ``lib/std/fs/file.zig`` and ``lib/std/io/reader.zig``.
 
 The file's bytes go through an ArrayList whose capacity starts at the file's size and
 grows in place before and during reading, then shrinks back: so reading a file needs

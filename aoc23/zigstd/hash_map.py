@@ -1,4 +1,4 @@
-"""``std.AutoHashMap(Point2D, void)`` of Zig 0.11.0 (``lib/std/hash_map.zig``), stored in simulated bytes.
+"""``std.AutoHashMap(Point2D, void)`` of Zig 0.11.0 (``lib/std/hash_map.zig``), in simulated bytes.
 
 One allocation per table, aligned to 8, laid out as Zig lays it out for capacity ``C``::
 
@@ -161,7 +161,7 @@ class AutoHashMap:
             slot = (slot + 1) & mask
         return False
 
-    def keys(self) -> Iterator[Point]:
+    def key_iterator(self) -> Iterator[Point]:
         """The keys in slot order, as Zig's ``keyIterator`` visits them."""
         if self.size == 0 or self.block is None:
             return
@@ -170,7 +170,7 @@ class AutoHashMap:
         keys = self.block.offset + keys_offset(self._capacity)
         for slot, byte in enumerate(data[meta : meta + self._capacity]):
             if byte & USED:
-                yield _KEY.unpack_from(data, keys + KEY_SIZE * slot)  # type: ignore[misc]
+                yield _KEY.unpack_from(data, keys + KEY_SIZE * slot)
 
     # -- whole-table operations -------------------------------------------------------
 
@@ -196,7 +196,7 @@ class AutoHashMap:
         new_capacity = max(requested, MINIMAL_CAPACITY)
         fresh = AutoHashMap(self.allocator)
         fresh._allocate(new_capacity)
-        for point in self.keys():
+        for point in self.key_iterator():
             fresh.put_assume_capacity_no_clobber(point)
         old_block = self.block
         self.block, self._capacity = fresh.block, fresh._capacity

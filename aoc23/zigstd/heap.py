@@ -25,7 +25,7 @@ class FixedBufferAllocator:
         return self.end_index, self.buffer.size
 
     def owns_slice(self, buf: Slice) -> bool:
-        return buf.buffer is self.buffer and 0 <= buf.offset and buf.end <= self.buffer.size
+        return buf.buffer is self.buffer and buf.offset >= 0 and buf.end <= self.buffer.size
 
     def owns_ptr(self, address: int) -> bool:
         return self.buffer.base <= address < self.buffer.base + self.buffer.size

@@ -68,7 +68,7 @@ def _long_input(data: bytes, state: int) -> tuple[int, int, int]:
     return _u64(data, n - 16), _u64(data, n - 8), state
 
 
-def hash(seed: int, data: bytes) -> int:  # noqa: A001 - mirrors Zig's Wyhash.hash
+def hash(seed: int, data: bytes) -> int:
     """Wyhash of ``data`` with ``seed``, as Zig 0.11.0 computes it in one shot."""
     n = len(data)
     state = seed ^ _mix(seed ^ SECRET[0], SECRET[1])

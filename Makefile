@@ -1,0 +1,40 @@
+# Every target works on a fresh machine with Python 3.10+: it makes .venv and installs into it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint unit clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(RUN_STAMP)
+
+run: $(RUN_STAMP) ## Run the blog's program on the bundled input: its memuse lines, round by round
+	$(BIN)/aoc23 solve inputs/blog-70x70.txt --strategy naive --rounds 10
+
+test: lint unit ## Lint, type-check and run every test (real-Zig comparisons included)
+
+lint: $(TEST_STAMP) ## ruff and mypy --strict on the package
+	$(BIN)/ruff check aoc23 tests
+	$(BIN)/ruff format --check aoc23 tests
+	$(BIN)/mypy aoc23
+
+unit: $(TEST_STAMP) ## The pytest suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean: ## Remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis zig/.cache zig/out

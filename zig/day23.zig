@@ -1,0 +1,282 @@
+//! The blog's Advent of Code 2022 day 23 program, for Zig 0.11.0: the reference aoc23 is
+//! compared against.
+//!
+//! usage: day23 INPUT STRATEGY BUFFER_SIZE ROUNDS TEMP_SIZE [DUMP_FILE]
+//!   STRATEGY   naive | tempalloc | double | page
+//!   ROUNDS     a number of rounds, or "part2" to run until no elf moves
+//!   DUMP_FILE  where to write every fixed buffer's bytes at each round line and at the end
+//!
+//! Buffers: each fixed buffer is its own page-aligned mapping (so its address is 0 modulo
+//! 4096, as aoc23's default addresses are) filled with 0xAA first, the bytes a fresh
+//! `undefined` stack array holds in a safe build; aoc23 assumes the same. The temporary
+//! buffer of `tempalloc` is refilled with 0xAA at every step, as a new stack frame would be.
+//!
+//! On OutOfMemory it prints `error: OutOfMemory` and one `oom:` line (round, site, size,
+//! alignment, end_index, buffer length) on stderr, and exits with status 1.
+
+const std = @import("std");
+
+const Point2D = struct { x: i32, y: i32 };
+const CellSet = std.AutoHashMap(Point2D, void);
+
+const page_size = std.mem.page_size;
+
+fn wholePages(len: usize) usize {
+    return std.mem.alignForward(usize, len, page_size);
+}
+
+/// Sits in front of an allocator without changing what it does; remembers the request it
+/// refused and, for the page allocator, how many bytes of whole pages are mapped.
+const Probe = struct {
+    child: std.mem.Allocator,
+    fba: ?*std.heap.FixedBufferAllocator = null,
+    count_pages: bool = false,
+    mapped: usize = 0,
+
+    fn allocator(self: *Probe) std.mem.Allocator {
+        return .{ .ptr = self, .vtable = &.{ .alloc = alloc, .resize = resize, .free = free } };
+    }
+
+    fn alloc(ctx: *anyopaque, len: usize, log2_align: u8, ra: usize) ?[*]u8 {
+        const self: *Probe = @ptrCast(@alignCast(ctx));
+        const result = self.child.rawAlloc(len, log2_align, ra);
+        if (result == null) {
+            failure = .{
+                .size = len,
+                .alignment = @as(usize, 1) << @intCast(log2_align),
+                .end_index = if (self.fba) |f| f.end_index else self.mapped,
+                .buffer_len = if (self.fba) |f| f.buffer.len else 0,
+            };
+        } else if (self.count_pages) {
+            self.mapped += wholePages(len);
+        }
+        return result;
+    }
+
+    fn resize(ctx: *anyopaque, buf: []u8, log2_align: u8, new_len: usize, ra: usize) bool {
+        const self: *Probe = @ptrCast(@alignCast(ctx));
+        const ok = self.child.rawResize(buf, log2_align, new_len, ra);
+        if (ok and self.count_pages) {
+            self.mapped = self.mapped - wholePages(buf.len) + wholePages(new_len);
+        }
+        return ok;
+    }
+
+    fn free(ctx: *anyopaque, buf: []u8, log2_align: u8, ra: usize) void {
+        const self: *Probe = @ptrCast(@alignCast(ctx));
+        self.child.rawFree(buf, log2_align, ra);
+        if (self.count_pages) self.mapped -= wholePages(buf.len);
+    }
+};
+
+const Failure = struct { size: usize, alignment: usize, end_index: usize, buffer_len: usize };
+var failure: ?Failure = null;
+var site: []const u8 = "";
+var round_now: i64 = -1;
+
+const Strategy = enum { naive, tempalloc, double, page };
+
+const directions = [4]Point2D{ .{ .x = 0, .y = -1 }, .{ .x = 0, .y = 1 }, .{ .x = -1, .y = 0 }, .{ .x = 1, .y = 0 } };
+
+fn occupied(cells: *const CellSet, x: i32, y: i32) bool {
+    return cells.contains(.{ .x = x, .y = y });
+}
+
+fn sideIsFree(cells: *const CellSet, p: Point2D, d: Point2D) bool {
+    var side: i32 = -1;
+    while (side <= 1) : (side += 1) {
+        const q = if (d.y != 0) Point2D{ .x = p.x + side, .y = p.y + d.y } else Point2D{ .x = p.x + d.x, .y = p.y + side };
+        if (occupied(cells, q.x, q.y)) return false;
+    }
+    return true;
+}
+
+fn proposal(cells: *const CellSet, p: Point2D, round: usize) Point2D {
+    var alone = true;
+    var dy: i32 = -1;
+    while (dy <= 1) : (dy += 1) {
+        var dx: i32 = -1;
+        while (dx <= 1) : (dx += 1) {
+            if ((dx != 0 or dy != 0) and occupied(cells, p.x + dx, p.y + dy)) alone = false;
+        }
+    }
+    if (alone) return p;
+    for (0..4) |turn| {
+        const d = directions[(round + turn) % 4];
+        if (sideIsFree(cells, p, d)) return .{ .x = p.x + d.x, .y = p.y + d.y };
+    }
+    return p;
+}
+
+/// Fills `new_cells` with every elf's tile after the round, visiting the old cells in slot
+/// order. Returns whether any elf moved.
+fn fillNext(cells: *const CellSet, new_cells: *CellSet, round: usize) bool {
+    var moved = false;
+    var it = cells.keyIterator();
+    while (it.next()) |elf| {
+        var target = proposal(cells, elf.*, round);
+        if (target.x != elf.x or target.y != elf.y) {
+            const beyond = Point2D{ .x = 2 * target.x - elf.x, .y = 2 * target.y - elf.y };
+            const rival = cells.contains(beyond) and std.meta.eql(proposal(cells, beyond, round), target);
+            if (rival) target = elf.* else moved = true;
+        }
+        new_cells.putAssumeCapacity(target, {});
+    }
+    return moved;
+}
+
+fn emptyGround(cells: *const CellSet) i64 {
+    var min_x: i64 = std.math.maxInt(i64);
+    var min_y: i64 = std.math.maxInt(i64);
+    var max_x: i64 = std.math.minInt(i64);
+    var max_y: i64 = std.math.minInt(i64);
+    var it = cells.keyIterator();
+    while (it.next()) |p| {
+        min_x = @min(min_x, p.x);
+        max_x = @max(max_x, p.x);
+        min_y = @min(min_y, p.y);
+        max_y = @max(max_y, p.y);
+    }
+    return (max_x - min_x + 1) * (max_y - min_y + 1) - @as(i64, cells.count());
+}
+
+fn parse(allocator: std.mem.Allocator, input: []const u8) !CellSet {
+    var cells = CellSet.init(allocator);
+    const count = std.mem.count(u8, input, "#");
+    site = "grid.cells";
+    try cells.ensureTotalCapacity(@intCast(count));
+    var lines = std.mem.splitScalar(u8, input, '\n');
+    var y: i32 = 0;
+    while (lines.next()) |raw| : (y += 1) {
+        const line = std.mem.trimRight(u8, raw, "\r");
+        for (line, 0..) |c, x| {
+            if (c == '#') cells.putAssumeCapacity(.{ .x = @intCast(x), .y = y }, {});
+        }
+    }
+    return cells;
+}
+
+fn newBuffer(len: usize) ![]u8 {
+    const buffer = try std.heap.page_allocator.alignedAlloc(u8, page_size, len);
+    @memset(buffer, 0xAA);
+    return buffer;
+}
+
+const Dump = struct {
+    file: ?std.fs.File,
+    buffers: [2]?[]u8 = .{ null, null },
+
+    fn write(self: *Dump, snapshot: usize) !void {
+        const file = self.file orelse return;
+        var count: u32 = 0;
+        for (self.buffers) |b| count += @intFromBool(b != null);
+        var w = file.writer();
+        try w.writeAll("SNAP");
+        try w.writeIntLittle(u32, @as(u32, @intCast(snapshot)));
+        try w.writeIntLittle(u32, count);
+        for (self.buffers) |maybe| {
+            const b = maybe orelse continue;
+            try w.writeIntLittle(u64, @intFromPtr(b.ptr));
+            try w.writeIntLittle(u64, b.len);
+            try w.writeAll(b);
+        }
+    }
+};
+
+pub fn main() !void {
+    const args = try std.process.argsAlloc(std.heap.page_allocator);
+    if (args.len < 6) {
+        std.debug.print("usage: day23 INPUT STRATEGY BUFFER_SIZE ROUNDS TEMP_SIZE [DUMP_FILE]\n", .{});
+        std.process.exit(2);
+    }
+    const strategy = std.meta.stringToEnum(Strategy, args[2]) orelse return error.UnknownStrategy;
+    const buffer_size = try std.fmt.parseInt(usize, args[3], 10);
+    const until_settled = std.mem.eql(u8, args[4], "part2");
+    const rounds: usize = if (until_settled) std.math.maxInt(usize) else try std.fmt.parseInt(usize, args[4], 10);
+    const temp_size = try std.fmt.parseInt(usize, args[5], 10);
+    var dump = Dump{ .file = if (args.len > 6) try std.fs.cwd().createFile(args[6], .{}) else null };
+
+    run(args[1], strategy, buffer_size, rounds, until_settled, temp_size, &dump) catch |err| {
+        if (err != error.OutOfMemory) return err;
+        const f = failure orelse Failure{ .size = 0, .alignment = 0, .end_index = 0, .buffer_len = 0 };
+        std.debug.print("error: OutOfMemory\noom: round={d} site={s} size={d} align={d} end_index={d} buffer_len={d}\n", .{ round_now, site, f.size, f.alignment, f.end_index, f.buffer_len });
+        std.process.exit(1);
+    };
+}
+
+fn run(path: []const u8, strategy: Strategy, buffer_size: usize, rounds: usize, until_settled: bool, temp_size: usize, dump: *Dump) !void {
+    const out = std.io.getStdOut().writer();
+    var empty = [_]u8{};
+    const none: []u8 = empty[0..];
+
+    var main_fba = std.heap.FixedBufferAllocator.init(if (strategy == .page) none else try newBuffer(buffer_size));
+    var other_fba = std.heap.FixedBufferAllocator.init(if (strategy == .double) try newBuffer(buffer_size) else none);
+    const temp_buf = if (strategy == .tempalloc) try newBuffer(temp_size) else none;
+
+    var main_probe = Probe{ .child = main_fba.allocator(), .fba = &main_fba };
+    if (strategy == .page) main_probe = Probe{ .child = std.heap.page_allocator, .count_pages = true };
+    var other_probe = Probe{ .child = other_fba.allocator(), .fba = &other_fba };
+    const main_alloc = main_probe.allocator();
+    if (strategy != .page) dump.buffers[0] = main_fba.buffer;
+    if (strategy == .double) dump.buffers[1] = other_fba.buffer;
+
+    site = "the input (readFileAlloc)";
+    const input = try std.fs.cwd().readFileAlloc(main_alloc, path, std.math.maxInt(usize));
+    var cells = try parse(main_alloc, input);
+    var current: usize = 0;
+
+    var round: usize = 0;
+    while (round < rounds) : (round += 1) {
+        const memuse = switch (strategy) {
+            .page => main_probe.mapped,
+            .double => main_fba.end_index + other_fba.end_index,
+            else => main_fba.end_index,
+        };
+        try out.print("Round {d} memuse: {d}\n", .{ round, memuse });
+        try dump.write(round);
+        round_now = @intCast(round);
+
+        var moved = false;
+        switch (strategy) {
+            .naive, .page => {
+                var new_cells = CellSet.init(main_alloc);
+                site = "new_cells";
+                try new_cells.ensureTotalCapacity(cells.count());
+                moved = fillNext(&cells, &new_cells, round);
+                cells.deinit();
+                cells = new_cells;
+            },
+            .tempalloc => {
+                @memset(temp_buf, 0xAA);
+                var temp_fba = std.heap.FixedBufferAllocator.init(temp_buf);
+                var temp_probe = Probe{ .child = temp_fba.allocator(), .fba = &temp_fba };
+                var new_cells = CellSet.init(temp_probe.allocator());
+                site = "new_cells (temporary buffer)";
+                try new_cells.ensureTotalCapacity(cells.count());
+                moved = fillNext(&cells, &new_cells, round);
+                cells.clearRetainingCapacity();
+                var it = new_cells.keyIterator();
+                while (it.next()) |p| cells.putAssumeCapacity(p.*, {});
+            },
+            .double => {
+                const target: usize = 1 - current;
+                const fba = if (target == 0) &main_fba else &other_fba;
+                fba.reset();
+                var new_cells = CellSet.init(if (target == 0) main_alloc else other_probe.allocator());
+                site = "new_cells (other buffer)";
+                try new_cells.ensureTotalCapacity(cells.count());
+                moved = fillNext(&cells, &new_cells, round);
+                cells.deinit();
+                cells = new_cells;
+                current = target;
+            },
+        }
+        if (round + 1 == 10) try out.print("part1: {d}\n", .{emptyGround(&cells)});
+        if (until_settled and !moved) {
+            try out.print("part2: {d}\n", .{round + 1});
+            round += 1;
+            break;
+        }
+    }
+    try dump.write(round);
+}
