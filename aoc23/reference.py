@@ -9,8 +9,8 @@ import re
 import struct
 import subprocess
 import sys
-import tempfile
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -37,7 +37,7 @@ def _zig_command() -> list[str]:
         from importlib.metadata import version
 
         installed = version("ziglang")
-    except Exception:  # noqa: BLE001 - any lookup failure means "not installed"
+    except Exception:
         installed = None
     if installed != ZIG_VERSION:
         found = f"found {installed}" if installed else "not installed"
@@ -91,11 +91,19 @@ def build(optimize: str = "ReleaseSafe") -> Path:
 
 
 @dataclass(frozen=True)
-class Snapshot:
-    """Every fixed buffer at one moment: ``(address of byte 0, bytes)`` per buffer."""
+class DumpedBuffer:
+    """One fixed buffer in a snapshot: its address, its length, and its bytes up to the
+    highest end_index it ever reached (every byte past that is still the initial 0xAA)."""
 
+    base: int
+    length: int
+    touched: bytes
+
+
+@dataclass(frozen=True)
+class Snapshot:
     index: int
-    buffers: tuple[tuple[int, bytes], ...]
+    buffers: tuple[DumpedBuffer, ...]
 
 
 @dataclass(frozen=True)
@@ -108,13 +116,12 @@ class OomReport:
     buffer_len: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReferenceRun:
     stdout_lines: list[str]
     exit_code: int
     oom: OomReport | None
-    snapshots: list[Snapshot] = field(default_factory=list)
-    stderr: str = ""
+    stderr: str
 
 
 def run(
@@ -124,18 +131,17 @@ def run(
     buffer_size: int,
     rounds: int | None,
     temp_size: int,
-    *,
-    dump: bool = True,
+    base_offset: int = 0,
+    dump_path: Path | None = None,
 ) -> ReferenceRun:
-    """Run the reference; ``rounds=None`` means until no elf moves (part 2)."""
-    with tempfile.TemporaryDirectory() as scratch:
-        dump_path = Path(scratch) / "dump.bin"
-        args = [str(binary), str(input_path), strategy, str(buffer_size)]
-        args += ["part2" if rounds is None else str(rounds), str(temp_size)]
-        if dump:
-            args.append(str(dump_path))
-        result = subprocess.run(args, capture_output=True, text=True)
-        snapshots = read_snapshots(dump_path.read_bytes()) if dump_path.exists() else []
+    """Run the reference; ``rounds=None`` means until no elf moves (part 2).
+
+    Its fixed buffers start ``base_offset`` bytes past a page boundary."""
+    args = [str(binary), str(input_path), strategy, str(buffer_size)]
+    args += ["part2" if rounds is None else str(rounds), str(temp_size), str(base_offset)]
+    if dump_path is not None:
+        args.append(str(dump_path))
+    result = subprocess.run(args, capture_output=True, text=True)
     match = _OOM.search(result.stderr)
     oom = None
     if match:
@@ -145,22 +151,29 @@ def run(
             match.group(2),
             *(int(match.group(i)) for i in range(3, 7)),
         )
-    return ReferenceRun(result.stdout.splitlines(), result.returncode, oom, snapshots, result.stderr)
+    return ReferenceRun(result.stdout.splitlines(), result.returncode, oom, result.stderr)
 
 
-def read_snapshots(blob: bytes) -> list[Snapshot]:
-    snapshots = []
-    at = 0
-    while at < len(blob):
-        magic, index, count = struct.unpack_from("<4sII", blob, at)
-        if magic != b"SNAP":
-            raise ValueError(f"bad snapshot record at byte {at}")
-        at += 12
-        buffers = []
-        for _ in range(count):
-            base, length = struct.unpack_from("<QQ", blob, at)
-            at += 16
-            buffers.append((base, blob[at : at + length]))
-            at += length
-        snapshots.append(Snapshot(index, tuple(buffers)))
-    return snapshots
+def read_addresses(path: Path) -> tuple[int, ...]:
+    """The addresses of the main and the second fixed buffer (0: no such buffer)."""
+    with path.open("rb") as dump:
+        magic, count = struct.unpack("<4sI", dump.read(8))
+        if magic != b"BUFS":
+            raise ValueError(f"{path.name}: does not start with the buffer addresses")
+        return struct.unpack(f"<{count}Q", dump.read(8 * count))
+
+
+def iter_snapshots(path: Path) -> Iterator[Snapshot]:
+    """Read the dump file one snapshot at a time (a long run's dump can be large)."""
+    with path.open("rb") as dump:
+        _, count = struct.unpack("<4sI", dump.read(8))
+        dump.seek(8 + 8 * count)
+        while header := dump.read(12):
+            magic, index, count = struct.unpack("<4sII", header)
+            if magic != b"SNAP":
+                raise ValueError(f"{path.name}: not a snapshot record at snapshot {index}")
+            buffers = []
+            for _ in range(count):
+                base, length, touched = struct.unpack("<QQQ", dump.read(24))
+                buffers.append(DumpedBuffer(base, length, dump.read(touched)))
+            yield Snapshot(index, tuple(buffers))

@@ -1,13 +1,16 @@
 //! The blog's Advent of Code 2022 day 23 program, for Zig 0.11.0: the reference aoc23 is
 //! compared against.
 //!
-//! usage: day23 INPUT STRATEGY BUFFER_SIZE ROUNDS TEMP_SIZE [DUMP_FILE]
-//!   STRATEGY   naive | tempalloc | double | page
-//!   ROUNDS     a number of rounds, or "part2" to run until no elf moves
+//! usage: day23 INPUT STRATEGY BUFFER_SIZE ROUNDS TEMP_SIZE BASE_OFFSET [DUMP_FILE]
+//!   STRATEGY     naive | tempalloc | double | page
+//!   ROUNDS       a number of rounds, or "part2" to run until no elf moves
+//!   BASE_OFFSET  start each fixed buffer this many bytes past a page boundary (0 to 4095),
+//!                to see how alignment padding follows the buffer's address
 //!   DUMP_FILE  where to write every fixed buffer's bytes at each round line and at the end
+//!              (the record format is described at `Dump`)
 //!
-//! Buffers: each fixed buffer is its own page-aligned mapping (so its address is 0 modulo
-//! 4096, as aoc23's default addresses are) filled with 0xAA first, the bytes a fresh
+//! Buffers: each fixed buffer is its own page-aligned mapping, moved BASE_OFFSET bytes in
+//! (with 0 its address is 0 modulo 4096, as aoc23's default addresses are), filled with 0xAA first, the bytes a fresh
 //! `undefined` stack array holds in a safe build; aoc23 assumes the same. The temporary
 //! buffer of `tempalloc` is refilled with 0xAA at every step, as a new stack frame would be.
 //!
@@ -32,6 +35,12 @@ const Probe = struct {
     fba: ?*std.heap.FixedBufferAllocator = null,
     count_pages: bool = false,
     mapped: usize = 0,
+    /// The highest end_index the fixed buffer ever reached: no byte past it was handed out.
+    high_water: usize = 0,
+
+    fn noteEnd(self: *Probe) void {
+        if (self.fba) |f| self.high_water = @max(self.high_water, f.end_index);
+    }
 
     fn allocator(self: *Probe) std.mem.Allocator {
         return .{ .ptr = self, .vtable = &.{ .alloc = alloc, .resize = resize, .free = free } };
@@ -50,6 +59,7 @@ const Probe = struct {
         } else if (self.count_pages) {
             self.mapped += wholePages(len);
         }
+        self.noteEnd();
         return result;
     }
 
@@ -59,6 +69,7 @@ const Probe = struct {
         if (ok and self.count_pages) {
             self.mapped = self.mapped - wholePages(buf.len) + wholePages(new_len);
         }
+        self.noteEnd();
         return ok;
     }
 
@@ -156,37 +167,56 @@ fn parse(allocator: std.mem.Allocator, input: []const u8) !CellSet {
     return cells;
 }
 
-fn newBuffer(len: usize) ![]u8 {
-    const buffer = try std.heap.page_allocator.alignedAlloc(u8, page_size, len);
-    @memset(buffer, 0xAA);
-    return buffer;
+fn newBuffer(len: usize, offset: usize) ![]u8 {
+    const mapping = try std.heap.page_allocator.alignedAlloc(u8, page_size, len + offset);
+    @memset(mapping, 0xAA);
+    return mapping[offset..];
 }
 
+/// The file starts with "BUFS", u32 2, and the addresses of the main and the second buffer
+/// (0 when there is none). Then snapshot records: "SNAP", u32 snapshot number, u32 buffer count, then per buffer
+/// u64 address, u64 length, u64 dumped length, and the dumped bytes. Only the bytes below
+/// the buffer's high-water mark are dumped: every byte above it is still the initial 0xAA.
 const Dump = struct {
     file: ?std.fs.File,
-    buffers: [2]?[]u8 = .{ null, null },
+    buffers: [2]?*Probe = .{ null, null },
+
+    fn writeAddresses(self: *Dump) !void {
+        const file = self.file orelse return;
+        var w = file.writer();
+        try w.writeAll("BUFS");
+        try w.writeIntLittle(u32, 2);
+        for (self.buffers) |maybe| {
+            const address = if (maybe) |probe| @intFromPtr(probe.fba.?.buffer.ptr) else 0;
+            try w.writeIntLittle(u64, address);
+        }
+    }
 
     fn write(self: *Dump, snapshot: usize) !void {
         const file = self.file orelse return;
         var count: u32 = 0;
         for (self.buffers) |b| count += @intFromBool(b != null);
-        var w = file.writer();
+        var buffered = std.io.bufferedWriter(file.writer());
+        var w = buffered.writer();
         try w.writeAll("SNAP");
         try w.writeIntLittle(u32, @as(u32, @intCast(snapshot)));
         try w.writeIntLittle(u32, count);
         for (self.buffers) |maybe| {
-            const b = maybe orelse continue;
+            const probe = maybe orelse continue;
+            const b = probe.fba.?.buffer;
             try w.writeIntLittle(u64, @intFromPtr(b.ptr));
             try w.writeIntLittle(u64, b.len);
-            try w.writeAll(b);
+            try w.writeIntLittle(u64, probe.high_water);
+            try w.writeAll(b[0..probe.high_water]);
         }
+        try buffered.flush();
     }
 };
 
 pub fn main() !void {
     const args = try std.process.argsAlloc(std.heap.page_allocator);
-    if (args.len < 6) {
-        std.debug.print("usage: day23 INPUT STRATEGY BUFFER_SIZE ROUNDS TEMP_SIZE [DUMP_FILE]\n", .{});
+    if (args.len < 7) {
+        std.debug.print("usage: day23 INPUT STRATEGY BUFFER_SIZE ROUNDS TEMP_SIZE BASE_OFFSET [DUMP_FILE]\n", .{});
         std.process.exit(2);
     }
     const strategy = std.meta.stringToEnum(Strategy, args[2]) orelse return error.UnknownStrategy;
@@ -194,9 +224,10 @@ pub fn main() !void {
     const until_settled = std.mem.eql(u8, args[4], "part2");
     const rounds: usize = if (until_settled) std.math.maxInt(usize) else try std.fmt.parseInt(usize, args[4], 10);
     const temp_size = try std.fmt.parseInt(usize, args[5], 10);
-    var dump = Dump{ .file = if (args.len > 6) try std.fs.cwd().createFile(args[6], .{}) else null };
+    const base_offset = try std.fmt.parseInt(usize, args[6], 10);
+    var dump = Dump{ .file = if (args.len > 7) try std.fs.cwd().createFile(args[7], .{}) else null };
 
-    run(args[1], strategy, buffer_size, rounds, until_settled, temp_size, &dump) catch |err| {
+    run(args[1], strategy, buffer_size, rounds, until_settled, temp_size, base_offset, &dump) catch |err| {
         if (err != error.OutOfMemory) return err;
         const f = failure orelse Failure{ .size = 0, .alignment = 0, .end_index = 0, .buffer_len = 0 };
         std.debug.print("error: OutOfMemory\noom: round={d} site={s} size={d} align={d} end_index={d} buffer_len={d}\n", .{ round_now, site, f.size, f.alignment, f.end_index, f.buffer_len });
@@ -204,21 +235,22 @@ pub fn main() !void {
     };
 }
 
-fn run(path: []const u8, strategy: Strategy, buffer_size: usize, rounds: usize, until_settled: bool, temp_size: usize, dump: *Dump) !void {
+fn run(path: []const u8, strategy: Strategy, buffer_size: usize, rounds: usize, until_settled: bool, temp_size: usize, base_offset: usize, dump: *Dump) !void {
     const out = std.io.getStdOut().writer();
     var empty = [_]u8{};
     const none: []u8 = empty[0..];
 
-    var main_fba = std.heap.FixedBufferAllocator.init(if (strategy == .page) none else try newBuffer(buffer_size));
-    var other_fba = std.heap.FixedBufferAllocator.init(if (strategy == .double) try newBuffer(buffer_size) else none);
-    const temp_buf = if (strategy == .tempalloc) try newBuffer(temp_size) else none;
+    var main_fba = std.heap.FixedBufferAllocator.init(if (strategy == .page) none else try newBuffer(buffer_size, base_offset));
+    var other_fba = std.heap.FixedBufferAllocator.init(if (strategy == .double) try newBuffer(buffer_size, base_offset) else none);
+    const temp_buf = if (strategy == .tempalloc) try newBuffer(temp_size, 0) else none;
 
     var main_probe = Probe{ .child = main_fba.allocator(), .fba = &main_fba };
     if (strategy == .page) main_probe = Probe{ .child = std.heap.page_allocator, .count_pages = true };
     var other_probe = Probe{ .child = other_fba.allocator(), .fba = &other_fba };
     const main_alloc = main_probe.allocator();
-    if (strategy != .page) dump.buffers[0] = main_fba.buffer;
-    if (strategy == .double) dump.buffers[1] = other_fba.buffer;
+    if (strategy != .page) dump.buffers[0] = &main_probe;
+    if (strategy == .double) dump.buffers[1] = &other_probe;
+    try dump.writeAddresses();
 
     site = "the input (readFileAlloc)";
     const input = try std.fs.cwd().readFileAlloc(main_alloc, path, std.math.maxInt(usize));

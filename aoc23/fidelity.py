@@ -1,0 +1,184 @@
+"""Run aoc23 and the real-Zig reference on the same case and compare everything they show.
+
+Compared: every printed line, the exit status, where an OutOfMemory happened (round,
+site, size, alignment, end_index, buffer length), and every byte of every fixed buffer at
+each round line and at the end. aoc23 is run with the buffer addresses the reference
+actually got, so even the pointers inside table headers must agree.
+"""
+
+from __future__ import annotations
+
+import itertools
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aoc23 import reference, render
+from aoc23.errors import OutOfMemory
+from aoc23.reference import DumpedBuffer, Snapshot
+from aoc23.simulation import Answer, run
+from aoc23.strategies import DEFAULT_TEMP_SIZE, Addresses, Settings, Strategy
+from aoc23.zigstd.mem import UNDEFINED, Buffer
+
+
+@dataclass(frozen=True)
+class Case:
+    input_path: Path
+    strategy: str
+    buffer_size: int
+    rounds: int | None
+    """None: run until no elf moves (part 2)."""
+    temp_size: int = DEFAULT_TEMP_SIZE
+    base_offset: int = 0
+    """Where the reference's buffers start past a page boundary (their padding follows it)."""
+
+
+@dataclass(frozen=True)
+class RoundCheck:
+    """One snapshot: ``index`` is the round about to run (the last one: after the run)."""
+
+    index: int
+    ours: int | None
+    zig: int | None
+    bytes_equal: bool | None
+    """None when the strategy has no fixed buffer to compare (page)."""
+
+
+@dataclass
+class Comparison:
+    case: Case
+    ours_lines: list[str] = field(default_factory=list)
+    zig_lines: list[str] = field(default_factory=list)
+    ours_exit: int = 0
+    zig_exit: int = 0
+    ours_oom: tuple[object, ...] | None = None
+    zig_oom: tuple[object, ...] | None = None
+    checks: list[RoundCheck] = field(default_factory=list)
+    snapshots_unmatched: int = 0
+
+    def mismatches(self) -> list[str]:
+        """What differs, one sentence each (empty: everything matched)."""
+        found = []
+        if self.ours_lines != self.zig_lines:
+            found.append(f"printed lines differ: {self._first_line_difference()}")
+        if self.ours_exit != self.zig_exit:
+            found.append(f"exit status {self.ours_exit} (aoc23) vs {self.zig_exit} (Zig)")
+        if self.ours_oom != self.zig_oom:
+            found.append(f"OutOfMemory {self.ours_oom} (aoc23) vs {self.zig_oom} (Zig)")
+        bad = [c.index for c in self.checks if c.bytes_equal is False]
+        if bad:
+            found.append(f"buffer bytes differ at snapshots {bad}")
+        if self.snapshots_unmatched:
+            found.append(f"{self.snapshots_unmatched} snapshots have no counterpart")
+        return found
+
+    @property
+    def matches(self) -> bool:
+        return not self.mismatches()
+
+    def _first_line_difference(self) -> str:
+        for number, (a, b) in enumerate(itertools.zip_longest(self.ours_lines, self.zig_lines)):
+            if a != b:
+                return f"line {number + 1}: {a!r} (aoc23) vs {b!r} (Zig)"
+        return "none"
+
+
+def same_bytes(ours: Buffer, theirs: DumpedBuffer) -> bool:
+    """Equal address, length and content (bytes past the dump are 0xAA in the reference)."""
+    if (ours.base, ours.size) != (theirs.base, theirs.length):
+        return False
+    touched = len(theirs.touched)
+    ours.materialize(touched)
+    rest = bytes(ours.data[touched:])
+    return ours.data[:touched] == theirs.touched and rest.count(UNDEFINED) == len(rest)
+
+
+def compare(case: Case, binary: Path) -> Comparison:
+    result = Comparison(case)
+    with tempfile.TemporaryDirectory() as scratch:
+        dump = Path(scratch) / "dump.bin"
+        zig = reference.run(
+            binary,
+            case.input_path,
+            case.strategy,
+            case.buffer_size,
+            case.rounds,
+            case.temp_size,
+            case.base_offset,
+            dump,
+        )
+        result.zig_lines, result.zig_exit = zig.stdout_lines, zig.exit_code
+        if zig.oom:
+            o = zig.oom
+            result.zig_oom = (o.round, o.site, o.size, o.alignment, o.end_index, o.buffer_len)
+        if not dump.exists():
+            raise RuntimeError(f"the Zig reference did not start: {zig.stderr.strip()}")
+        snapshots = reference.iter_snapshots(dump)
+        _run_ours(case, result, _addresses(reference.read_addresses(dump)), snapshots)
+        result.snapshots_unmatched += sum(1 for _ in snapshots)
+    return result
+
+
+def _addresses(bases: tuple[int, ...]) -> Addresses:
+    """aoc23's buffers placed where the reference's were (defaults where it had none)."""
+    default = Addresses()
+    return Addresses(main=bases[0] or default.main, second=bases[1] or default.second)
+
+
+def _run_ours(
+    case: Case, result: Comparison, addresses: Addresses, snapshots: Iterator[Snapshot]
+) -> None:
+    settings = Settings(case.buffer_size, case.temp_size, addresses)
+    text = case.input_path.read_bytes()
+    program: Strategy | None = None
+    memuse = None
+    try:
+        outputs = run(
+            text, case.strategy, settings, rounds=case.rounds, until_settled=case.rounds is None
+        )
+        for output in outputs:
+            if isinstance(output, Answer):
+                result.ours_lines.append(render.answer_line(output))
+                continue
+            result.ours_lines.append(render.round_line(output))
+            program, memuse = output.strategy, output.memuse
+            _check(result, len(result.checks), program, memuse, next(snapshots, None))
+    except OutOfMemory as error:
+        result.ours_exit = 1
+        result.ours_oom = (
+            error.round,
+            error.site,
+            error.size,
+            error.alignment,
+            error.end_index,
+            error.buffer_len,
+        )
+        return
+    if program is not None:
+        _check(result, len(result.checks), program, program.memuse(), next(snapshots, None))
+
+
+def _check(
+    result: Comparison, index: int, program: Strategy, memuse: int, theirs: Snapshot | None
+) -> None:
+    zig_memuse = _zig_memuse(result.zig_lines, index)
+    if theirs is None:
+        result.snapshots_unmatched += 1
+        result.checks.append(RoundCheck(index, memuse, zig_memuse, False))
+        return
+    buffers = program.buffers()
+    equal: bool | None = None
+    if buffers or theirs.buffers:
+        equal = len(buffers) == len(theirs.buffers) and all(
+            same_bytes(a, b) for a, b in zip(buffers, theirs.buffers, strict=True)
+        )
+    result.checks.append(RoundCheck(index, memuse, zig_memuse, equal))
+
+
+def _zig_memuse(lines: list[str], index: int) -> int | None:
+    prefix = f"Round {index} memuse: "
+    for line in lines:
+        if line.startswith(prefix):
+            return int(line[len(prefix) :])
+    return None

@@ -1,0 +1,130 @@
+"""The command line as a user and a script see it: stdout, stderr and exit status apart."""
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from aoc23.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+BLOG = str(ROOT / "inputs" / "blog-70x70.txt")
+EXAMPLE = str(ROOT / "inputs" / "example.txt")
+
+
+def invoke(*args: str, stdin: bytes | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), input=stdin)
+
+
+def test_solve_prints_the_blogs_lines_then_part1() -> None:
+    result = invoke("solve", BLOG, "--strategy", "naive", "--rounds", "10")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Round 0 memuse: 41864"
+    assert lines[9] == "Round 9 memuse: 373856"
+    assert re.fullmatch(r"part1: \d+", lines[10]) and len(lines) == 11
+    assert result.stderr == ""
+
+
+def test_part_two_prints_both_answers() -> None:
+    result = invoke("solve", EXAMPLE, "--part", "2", "--strategy", "double")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == "part2: 20"
+    assert "part1: 110" in result.stdout.splitlines()
+
+
+def test_out_of_memory_keeps_the_printed_lines_and_exits_1() -> None:
+    result = invoke("solve", BLOG, "--buffer-size", "200000")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1] == "Round 4 memuse: 189416"
+    assert len(result.stdout.splitlines()) == 5
+    first, context = result.stderr.splitlines()
+    assert first == "error: OutOfMemory"
+    assert "round 4" in context and "new_cells" in context and "36888 bytes" in context
+    assert "189416" in context and "200000" in context
+
+
+def test_out_of_memory_before_any_round() -> None:
+    result = invoke("solve", BLOG, "--buffer-size", "20000")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.splitlines()[1].startswith(
+        "while building the grid, allocating grid.cells"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (b"..#\n.x#\n", "error: -:2:2: unexpected character 'x'"),
+        (b"....\n", "error: -: no elves"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_3(text: bytes, message: str) -> None:
+    result = invoke("solve", "-", stdin=text)
+    assert result.exit_code == 3
+    assert result.stdout == "" and len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith(message)
+
+
+def test_missing_file_and_directory_are_input_errors(tmp_path: Path) -> None:
+    missing = invoke("solve", str(tmp_path / "nope.txt"))
+    assert missing.exit_code == 3 and missing.stderr.strip().endswith("nope.txt: no such file")
+    directory = invoke("solve", str(tmp_path))
+    assert directory.exit_code == 3 and "is a directory" in directory.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--rounds", "3", "--part", "2"],
+        ["--strategy", "arena"],
+        ["--buffer-size", "lots"],
+        ["--buffer-size", "-5"],
+        ["--rounds", "-1"],
+    ],
+)
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    result = invoke("solve", EXAMPLE, *args)
+    assert result.exit_code == 2 and "Error" in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("size", "rounds_printed"),
+    [("200000", 5), ("195KiB", 5), ("0.2MB", None), ("1MiB", 10), ("1m", 10), ("1000kb", 10)],
+)
+def test_buffer_sizes_take_suffixes(size: str, rounds_printed: int | None) -> None:
+    result = invoke("solve", BLOG, "--buffer-size", size)
+    if rounds_printed is None:
+        assert result.exit_code == 2
+    else:
+        assert (
+            sum(line.startswith("Round") for line in result.stdout.splitlines()) == rounds_printed
+        )
+
+
+def test_gen_is_deterministic_and_makes_the_bundled_input(tmp_path: Path) -> None:
+    target = tmp_path / "grid.txt"
+    result = invoke("gen", "--width", "70", "--height", "70", "--seed", "23", "-o", str(target))
+    assert result.exit_code == 0
+    assert target.read_bytes() == Path(BLOG).read_bytes()
+    again = invoke("gen", "--width", "5", "--height", "3", "--density", "0")
+    assert again.stdout.count("#") == 1 and len(again.stdout) == 18
+
+
+def all_commands() -> list[str]:
+    assert isinstance(main, click.Group)
+    return sorted(main.commands)
+
+
+@pytest.mark.parametrize("command", all_commands())
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(command: str) -> None:
+    result = invoke(command, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.stdout
+    assert f"aoc23 {command}" in (ROOT / "README.md").read_text()
+
+
+def test_help_documents_exit_codes() -> None:
+    assert "Exit status" in invoke("solve", "--help").stdout

@@ -1,0 +1,181 @@
+"""aoc23 against the real Zig 0.11.0 compiler: lines, exit status, OutOfMemory, every buffer byte.
+
+The reference program (zig/day23.zig) is built once (ReleaseSafe) and cached between runs.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from aoc23 import fidelity, reference
+from aoc23.generate import generate
+from aoc23.strategies import STRATEGIES
+from aoc23.zigstd import hash_map, heap, mem, wyhash
+from aoc23.zigstd.array_list import grown_capacity
+from aoc23.zigstd.hash_map import block_size, capacity_for_size
+
+pytestmark = pytest.mark.zig
+
+ROOT = Path(__file__).resolve().parent.parent
+INPUTS = ROOT / "inputs"
+BIG = 1 << 20
+
+
+@pytest.fixture(scope="session")
+def binary() -> Path:
+    return reference.build()
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("generated")
+
+
+def check(case: fidelity.Case, binary: Path) -> fidelity.Comparison:
+    comparison = fidelity.compare(case, binary)
+    assert comparison.mismatches() == [], case
+    assert comparison.zig_exit in (0, 1), comparison
+    return comparison
+
+
+# -- every strategy on the bundled inputs ---------------------------------------------------
+
+
+@pytest.mark.parametrize("strategy", list(STRATEGIES))
+def test_the_blog_input_for_ten_rounds(strategy: str, binary: Path) -> None:
+    result = check(fidelity.Case(INPUTS / "blog-70x70.txt", strategy, BIG // 2, 10), binary)
+    assert len(result.checks) >= 10 and result.zig_lines[0].startswith("Round 0 memuse: ")
+
+
+@pytest.mark.parametrize("strategy", list(STRATEGIES))
+def test_the_example_until_no_elf_moves(strategy: str, binary: Path) -> None:
+    result = check(fidelity.Case(INPUTS / "example.txt", strategy, 20_000, None), binary)
+    assert result.zig_lines[-1] == "part2: 20"
+
+
+# -- generated inputs: sizes 1x1 to 120x120, densities 0.05 to 0.9, odd shapes ------------
+
+
+def generated_shapes() -> Iterator[tuple[int, int, float, int]]:
+    yield from [(1, 1, 1.0, 0), (70, 1, 0.5, 1), (1, 60, 0.5, 2), (9, 9, 0.0, 3)]
+    yield from [(120, 120, 0.05, 4), (120, 120, 0.9, 5), (2, 2, 0.9, 6), (33, 5, 0.3, 7)]
+    rng = random.Random(2022)
+    for seed in range(8, 34):
+        width, height = rng.randint(1, 60), rng.randint(1, 60)
+        yield width, height, round(rng.uniform(0.05, 0.9), 2), seed
+
+
+SHAPES = list(generated_shapes())
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "density", "seed"), SHAPES, ids=[f"{w}x{h}@{d}" for w, h, d, _ in SHAPES]
+)
+def test_generated_inputs(
+    width: int, height: int, density: float, seed: int, binary: Path, generated: Path
+) -> None:
+    path = generated / f"grid-{width}x{height}-{seed}.txt"
+    path.write_bytes(generate(width, height, density, seed))
+    strategy = list(STRATEGIES)[seed % len(STRATEGIES)]
+    rounds = None if width * height <= 400 else 12
+    check(fidelity.Case(path, strategy, 4 * BIG, rounds, temp_size=BIG), binary)
+
+
+# -- buffer sizes on either side of every boundary -----------------------------------------
+
+
+def boundaries(text: bytes) -> dict[str, int]:
+    """What each stage needs on its own, from Zig's rules (a small file's read may need more)."""
+    size = len(text)
+    reading = size + size // 2 + 8 if size >= 4096 else grown_capacity(size, 4096)
+    table = block_size(max(capacity_for_size(text.count(b"#")), hash_map.MINIMAL_CAPACITY))
+    first_table = mem.align_forward(size, 8) + table
+    result = {"reading": reading, "first table": first_table}
+    for k in (1, 2, 5, 14):
+        result[f"round {k - 1}"] = first_table + k * table
+    return result
+
+
+BOUNDARY_CASES = [
+    (name, stage, delta, strategy)
+    for name in ("blog-70x70.txt", "example.txt")
+    for stage in ("reading", "first table", "round 0", "round 1", "round 4", "round 13")
+    for delta in (-1, 0)
+    for strategy in ("naive", "tempalloc", "double")
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "stage", "delta", "strategy"),
+    BOUNDARY_CASES,
+    ids=[f"{n}-{s}{d:+d}-{st}" for n, s, d, st in BOUNDARY_CASES],
+)
+def test_buffer_sizes_around_each_boundary(
+    name: str, stage: str, delta: int, strategy: str, binary: Path
+) -> None:
+    path = INPUTS / name
+    needs = boundaries(path.read_bytes())
+    limit = max(needs[stage], needs["reading"]) + delta
+    result = check(fidelity.Case(path, strategy, limit, 15), binary)
+    if strategy == "naive" and stage.startswith("round") and needs[stage] > needs["reading"]:
+        failing_round = int(stage.split()[1])
+        expected_round = failing_round if delta < 0 else failing_round + 1
+        assert (result.zig_oom or (None,))[0] == expected_round
+
+
+@pytest.mark.parametrize("base_offset", [1, 3, 6, 7])
+@pytest.mark.parametrize("strategy", ["naive", "double"])
+def test_buffers_at_odd_addresses(base_offset: int, strategy: str, binary: Path) -> None:
+    check(
+        fidelity.Case(INPUTS / "blog-70x70.txt", strategy, BIG, 4, base_offset=base_offset), binary
+    )
+
+
+@pytest.mark.parametrize("temp_size", [36_887, 36_888, 40_000])
+def test_temporary_buffer_sizes(temp_size: int, binary: Path) -> None:
+    check(fidelity.Case(INPUTS / "blog-70x70.txt", "tempalloc", BIG, 3, temp_size), binary)
+
+
+# -- the suite must notice a broken rule ----------------------------------------------------
+
+
+def _free_always_reclaims(self: heap.FixedBufferAllocator, buf: mem.Slice, log2: int) -> None:
+    self.end_index = min(self.end_index, buf.offset)
+
+
+def _align_by_index(self: heap.FixedBufferAllocator, n: int, log2_align: int) -> mem.Slice | None:
+    start = mem.align_forward(self.end_index, 1 << log2_align)
+    if start + n > self.buffer.size:
+        return None
+    self.end_index = start + n
+    return mem.Slice(self.buffer, start, n)
+
+
+SABOTAGE = {
+    "free reclaims a non-last block": (heap.FixedBufferAllocator, "free", _free_always_reclaims),
+    "padding from the index": (heap.FixedBufferAllocator, "alloc", _align_by_index),
+    "wyhash seed 1": (wyhash, "hash_point", lambda x, y: wyhash.hash(1, mem_pack(x, y))),
+    "undefined bytes read 0x00, not 0xAA": (mem, "UNDEFINED", 0x00),
+}
+
+
+def mem_pack(x: int, y: int) -> bytes:
+    return x.to_bytes(4, "little", signed=True) + y.to_bytes(4, "little", signed=True)
+
+
+@pytest.mark.parametrize("rule", list(SABOTAGE))
+def test_breaking_a_rule_on_purpose_is_noticed(
+    rule: str, binary: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner, attribute, replacement = SABOTAGE[rule]
+    monkeypatch.setattr(owner, attribute, replacement)
+    monkeypatch.setattr(hash_map, "_hash_cache", {})
+    cases = [
+        fidelity.Case(INPUTS / "blog-70x70.txt", "naive", BIG, 4),
+        fidelity.Case(INPUTS / "example.txt", "double", 20_000, 4, base_offset=3),
+    ]
+    assert any(fidelity.compare(case, binary).mismatches() for case in cases)

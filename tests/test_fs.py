@@ -1,0 +1,50 @@
+"""readFileAlloc: the room it needs for a moment, and what stays (the real compiler's traces)."""
+
+import pytest
+
+from aoc23.errors import OutOfMemory
+from aoc23.zigstd.array_list import grown_capacity
+from aoc23.zigstd.fs import read_file_alloc
+from aoc23.zigstd.heap import FixedBufferAllocator, PageAllocator
+from aoc23.zigstd.mem import Allocator, Buffer
+
+
+def read_into(size: int, buffer_len: int) -> FixedBufferAllocator:
+    contents = bytes(i % 251 for i in range(size))
+    fba = FixedBufferAllocator(Buffer(buffer_len, 0x10000))
+    block = read_file_alloc(Allocator(fba), contents)
+    assert block.buffer is not None and block.buffer.read(block.offset, block.length) == contents
+    return fba
+
+
+@pytest.mark.parametrize(("size", "peak"), [(4970, 7463), (4096, 6152), (100, 4431), (56, 4128)])
+def test_reading_needs_the_growth_peak_and_keeps_the_file_size(size: int, peak: int) -> None:
+    assert read_into(size, peak).end_index == size
+    with pytest.raises(OutOfMemory):
+        read_into(size, peak - 1)
+
+
+def test_the_blogs_file_needs_7463_bytes() -> None:
+    assert read_into(4970, 7463).end_index == 4970
+    with pytest.raises(OutOfMemory) as caught:
+        read_into(4970, 7462)
+    assert caught.value.size == 7463
+
+
+def test_growth_rule_of_array_list() -> None:
+    assert grown_capacity(56, 4096) == 4128
+    assert grown_capacity(100, 4096) == 4431
+    assert grown_capacity(4970, 4971) == 7463
+
+
+def test_file_bytes_land_in_the_buffer() -> None:
+    fba = FixedBufferAllocator(Buffer(10000, 0x10000))
+    block = read_file_alloc(Allocator(fba), b"#.#\n..#\n")
+    assert block.buffer is not None and block.buffer.read(0, 8) == b"#.#\n..#\n"
+
+
+def test_page_allocator_reads_a_small_file_by_moving_it() -> None:
+    pages = PageAllocator(0x7F0000000000)
+    block = read_file_alloc(Allocator(pages), b"#" * 56)
+    assert pages.mapped == 4096
+    assert block.buffer is not None and block.buffer.read(block.offset, 56) == b"#" * 56

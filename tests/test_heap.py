@@ -1,0 +1,158 @@
+"""The allocators: one conformance suite for every allocator, then the FBA's own quirks."""
+
+import itertools
+from collections.abc import Callable
+
+import pytest
+
+from aoc23.errors import AllocatorMisuse, OutOfMemory
+from aoc23.zigstd.heap import PAGE_SIZE, FixedBufferAllocator, PageAllocator
+from aoc23.zigstd.mem import UNDEFINED, Allocator, Buffer, RawAllocator
+
+MakeRaw = Callable[[], RawAllocator]
+ALLOCATORS: dict[str, MakeRaw] = {
+    "fixed-buffer": lambda: FixedBufferAllocator(Buffer(1 << 16, 0x10000)),
+    "fixed-buffer-odd-base": lambda: FixedBufferAllocator(Buffer(1 << 16, 0x10003)),
+    "page": lambda: PageAllocator(0x7F0000000000),
+}
+
+
+@pytest.fixture(params=list(ALLOCATORS))
+def allocator(request: pytest.FixtureRequest) -> Allocator:
+    return Allocator(ALLOCATORS[request.param]())
+
+
+@pytest.mark.parametrize("log2_align", [0, 1, 2, 3, 4])
+def test_blocks_are_aligned_by_address(allocator: Allocator, log2_align: int) -> None:
+    allocator.alloc(3)
+    block = allocator.alloc(10, log2_align)
+    assert block.ptr % (1 << log2_align) == 0
+
+
+def test_live_blocks_never_overlap(allocator: Allocator) -> None:
+    blocks = [allocator.alloc(size, 3) for size in (1, 17, 100, 8, 333)]
+    spans = sorted((b.ptr, b.ptr + b.length) for b in blocks)
+    assert all(end <= start for (_, end), (start, _) in itertools.pairwise(spans))
+
+
+def test_new_blocks_read_as_undefined(allocator: Allocator) -> None:
+    block = allocator.alloc(64)
+    assert block.buffer is not None
+    block.buffer.write(block.offset, b"x" * 64)
+    allocator.free(block)
+    again = allocator.alloc(64)
+    assert again.buffer is not None
+    assert again.buffer.read(again.offset, 64) == bytes([UNDEFINED]) * 64
+
+
+def test_zero_length_requests_never_reach_the_allocator(allocator: Allocator) -> None:
+    before = allocator.raw.usage()
+    empty = allocator.alloc(0, 3)
+    allocator.free(empty)
+    assert empty.length == 0 and empty.ptr == 0xFFFFFFFFFFFFFFF8
+    assert allocator.raw.usage() == before
+
+
+def test_freeing_the_last_block_gives_its_space_back(allocator: Allocator) -> None:
+    allocator.alloc(100)
+    before = allocator.raw.usage()[0]
+    block = allocator.alloc(200)
+    allocator.free(block)
+    assert allocator.raw.usage()[0] == before
+
+
+def test_shrinking_in_place_always_succeeds(allocator: Allocator) -> None:
+    block = allocator.alloc(5000)
+    allocator.alloc(10)
+    assert allocator.resize(block, 100)
+
+
+def test_resize_to_zero_frees(allocator: Allocator) -> None:
+    allocator.alloc(8)
+    before = allocator.raw.usage()[0]
+    block = allocator.alloc(8)
+    assert allocator.resize(block, 0)
+    assert allocator.raw.usage()[0] == before
+
+
+# -- FixedBufferAllocator: the numbers the real compiler printed (buffer at base = 3 mod 16) --
+
+
+def fba_at(base: int, size: int = 1000) -> tuple[FixedBufferAllocator, Allocator]:
+    fba = FixedBufferAllocator(Buffer(size, base))
+    return fba, Allocator(fba)
+
+
+def test_alignment_padding_follows_the_address_not_the_index() -> None:
+    fba, allocator = fba_at(0x1003)
+    allocator.alloc(2)
+    assert fba.end_index == 2
+    block = allocator.alloc(8, 3)
+    assert (block.offset, fba.end_index) == (5, 13)
+
+
+def test_padding_breaks_lifo_frees() -> None:
+    fba, allocator = fba_at(0x1003)
+    small = allocator.alloc(2)
+    big = allocator.alloc(8, 3)
+    allocator.free(big)
+    assert fba.end_index == 5
+    allocator.free(small)
+    assert fba.end_index == 5
+
+
+def test_freeing_a_block_that_is_not_the_last_is_a_no_op() -> None:
+    fba, allocator = fba_at(0x1000)
+    first = allocator.alloc(10)
+    allocator.alloc(10)
+    allocator.free(first)
+    assert fba.end_index == 20
+
+
+def test_resize_rules_of_the_fixed_buffer() -> None:
+    fba, allocator = fba_at(0x1003)
+    c1 = allocator.alloc(10)
+    c2 = allocator.alloc(10)
+    assert allocator.resize(c1, 5) and fba.end_index == 20
+    assert not allocator.resize(c1, 20) and fba.end_index == 20
+    assert allocator.resize(c2, 30) and fba.end_index == 40
+    c2 = type(c2)(c2.buffer, c2.offset, 30)
+    assert allocator.resize(c2, 4) and fba.end_index == 14
+    c2 = type(c2)(c2.buffer, c2.offset, 4)
+    assert not allocator.resize(c2, 1000) and fba.end_index == 14
+
+
+def test_out_of_memory_leaves_end_index_alone_and_says_why() -> None:
+    fba, allocator = fba_at(0x1000, size=100)
+    allocator.alloc(60)
+    with pytest.raises(OutOfMemory) as caught:
+        allocator.alloc(50, 3)
+    assert fba.end_index == 60
+    assert (caught.value.size, caught.value.alignment) == (50, 8)
+    assert (caught.value.end_index, caught.value.buffer_len) == (60, 100)
+
+
+def test_reset_forgets_everything() -> None:
+    fba, allocator = fba_at(0x1000)
+    allocator.alloc(300)
+    fba.reset()
+    assert fba.end_index == 0 and allocator.alloc(1000).offset == 0
+
+
+def test_free_of_foreign_memory_is_misuse() -> None:
+    _, allocator = fba_at(0x1000)
+    _, other = fba_at(0x9000)
+    with pytest.raises(AllocatorMisuse):
+        allocator.free(other.alloc(10))
+
+
+def test_page_allocator_maps_whole_pages_and_cannot_grow() -> None:
+    pages = PageAllocator(0x7F0000000000)
+    allocator = Allocator(pages)
+    block = allocator.alloc(36888, 3)
+    assert pages.mapped == 10 * PAGE_SIZE
+    assert allocator.resize(block, 40000)
+    assert not allocator.resize(block, 40961)
+    assert allocator.resize(block, 5000) and pages.mapped == 2 * PAGE_SIZE
+    allocator.free(type(block)(block.buffer, 0, 5000))
+    assert pages.mapped == 0

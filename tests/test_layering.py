@@ -1,0 +1,43 @@
+"""The shape of the code: imports only point from the terminal towards the simulated core."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "aoc23"
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+def imports_of(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def module_name(path: Path) -> str:
+    return ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=module_name)
+def test_only_the_cli_and_renderers_touch_the_terminal(path: Path) -> None:
+    if module_name(path) in {"aoc23.cli", "aoc23.render"}:
+        return
+    terminal = {name for name in imports_of(path) if name.split(".")[0] in {"click", "rich"}}
+    assert not terminal
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if "zigstd" in p.parts], ids=module_name)
+def test_the_simulated_std_knows_nothing_of_the_puzzle_or_the_tool(path: Path) -> None:
+    ours = {n for n in imports_of(path) if n.startswith("aoc23")}
+    assert all(n.startswith(("aoc23.zigstd", "aoc23.errors")) for n in ours), ours
+
+
+def test_the_puzzle_knows_nothing_of_memory() -> None:
+    ours = {n for n in imports_of(PACKAGE / "puzzle.py") if n.startswith("aoc23")}
+    assert ours <= {"aoc23.errors", "aoc23.errors.PuzzleInputError"}
