@@ -7,7 +7,9 @@ TEST_STAMP := $(VENV)/.installed-test
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint unit clean
+.PHONY: help run test lint unit fuzz-zig clean
+N ?= 500
+SEED ?= 1
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,6 +37,9 @@ lint: $(TEST_STAMP) ## ruff and mypy --strict on the package
 
 unit: $(TEST_STAMP) ## The pytest suite
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+fuzz-zig: $(TEST_STAMP) ## N random cases (N=500) against real Zig; prints the mismatch count
+	$(BIN)/python bench/fuzz_zig.py $(N) $(SEED)
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis zig/.cache zig/out

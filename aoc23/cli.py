@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -58,6 +61,18 @@ class ByteSize(click.ParamType):  # type: ignore[type-arg]
         return int(match.group(1)) * _UNITS[unit]
 
 
+def _strategy_option(function: Any) -> Any:
+    return click.option(
+        "--strategy",
+        type=click.Choice(list(STRATEGIES)),
+        default="naive",
+        show_default=True,
+        help="How each step allocates its new table: "
+        + "; ".join(f"{name}: {cls.summary}" for name, cls in STRATEGIES.items())
+        + ".",
+    )(function)
+
+
 def _read_input(source: str) -> bytes:
     try:
         if source == "-":
@@ -98,15 +113,7 @@ def main() -> None:
 
 @main.command(epilog=EXIT_CODES)
 @click.argument("input_file", metavar="INPUT")
-@click.option(
-    "--strategy",
-    type=click.Choice(list(STRATEGIES)),
-    default="naive",
-    show_default=True,
-    help="How each step allocates its new table: "
-    + "; ".join(f"{name}: {cls.summary}" for name, cls in STRATEGIES.items())
-    + ".",
-)
+@_strategy_option
 @click.option(
     "--buffer-size",
     type=ByteSize(),
@@ -203,3 +210,61 @@ def gen(width: int, height: int, density: float, seed: int, output: str) -> None
     """
     with click.open_file(output, "wb") as sink:
         sink.write(generate(width, height, density, seed))
+
+
+VERIFY_EXIT_CODES = """\b
+Exit status:
+  0  aoc23 and real Zig agree on everything
+  1  they differ (the table and the lines after it say where)
+  2  usage error
+  3  the input cannot be read, or the ziglang package is missing"""
+
+
+@main.command(epilog=VERIFY_EXIT_CODES)
+@click.argument("input_file", metavar="[INPUT]", required=False)
+@_strategy_option
+@click.option("--buffer-size", type=ByteSize(), default=DEFAULT_BUFFER_SIZE, show_default="8MiB")
+@click.option("--rounds", type=click.IntRange(min=0), default=PART1_ROUNDS, show_default=True)
+@click.option("--temp-size", type=ByteSize(), default=DEFAULT_TEMP_SIZE, show_default=True)
+def verify(
+    input_file: str | None, strategy: str, buffer_size: int, rounds: int, temp_size: int
+) -> None:
+    """Check aoc23 against the real Zig 0.11.0 compiler on your machine.
+
+    Builds the bundled reference program (zig/day23.zig, cached after the first build),
+    runs it and aoc23 on INPUT (default: the bundled 70x70 input), and compares every
+    printed line, the exit status, where OutOfMemory happened, and every byte of the fixed
+    buffers after each round. Needs the ziglang package: pip install 'aoc23[zig]'.
+
+    \b
+    Example:
+      aoc23 verify inputs/blog-70x70.txt --strategy naive --rounds 10
+    """
+    from aoc23 import fidelity, reference
+
+    try:
+        with _input_path(input_file) as path:
+            if not path.is_file():
+                raise PuzzleInputError("no such file")
+            case = fidelity.Case(path, strategy, buffer_size, rounds, temp_size)
+            comparison = fidelity.compare(case, reference.build())
+    except PuzzleInputError as error:
+        _fail([render.input_error_line(error, input_file or "-")], error.exit_code)
+    except reference.ZigUnavailable as error:
+        _fail([f"error: {error}"], error.exit_code)
+    from rich.console import Console
+
+    Console().print(render.verify_table(comparison))
+    for line in render.verify_verdict(comparison):
+        _emit(line)
+    sys.exit(0 if comparison.matches else 1)
+
+
+@contextmanager
+def _input_path(source: str | None) -> Iterator[Path]:
+    if source is not None:
+        yield Path(source)
+        return
+    bundled = resources.files("aoc23").joinpath("data/blog-70x70.txt")
+    with resources.as_file(bundled) as path:
+        yield path

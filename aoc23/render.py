@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aoc23.errors import OutOfMemory, PuzzleInputError
 from aoc23.simulation import Answer, RoundReport
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from aoc23.fidelity import Comparison
 
 
 def round_line(report: RoundReport) -> str:
@@ -22,3 +29,33 @@ def out_of_memory_lines(error: OutOfMemory) -> list[str]:
 
 def input_error_line(error: PuzzleInputError, source: str) -> str:
     return f"error: {error.located(source)}"
+
+
+def _mark(equal: bool | None) -> str:
+    return {True: "✓", False: "✗", None: "-"}[equal]
+
+
+def verify_table(comparison: Comparison) -> Table:
+    """Round by round: aoc23's memuse, real Zig's, and whether every buffer byte agreed."""
+    from rich.table import Table
+
+    table = Table(title="aoc23 vs real Zig 0.11.0", title_justify="left")
+    table.add_column("round", justify="right")
+    table.add_column("aoc23 memuse", justify="right")
+    table.add_column("Zig memuse", justify="right")
+    table.add_column("buffer bytes equal", justify="center")
+    last = len(comparison.checks) - 1
+    for check in comparison.checks:
+        label = str(check.index) if check.zig is not None or check.index < last else "end"
+        ours = "" if label == "end" else str(check.ours)
+        zig = "" if check.zig is None else str(check.zig)
+        table.add_row(label, ours, zig, _mark(check.bytes_equal))
+    return table
+
+
+def verify_verdict(comparison: Comparison) -> list[str]:
+    problems = comparison.mismatches()
+    if not problems:
+        rounds = sum(1 for c in comparison.checks if c.zig is not None)
+        return [f"match: {rounds} rounds, every line, exit status and buffer byte agree"]
+    return [f"MISMATCH: {problem}" for problem in problems]

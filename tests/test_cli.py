@@ -128,3 +128,50 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme(command: st
 
 def test_help_documents_exit_codes() -> None:
     assert "Exit status" in invoke("solve", "--help").stdout
+
+
+@pytest.mark.zig
+def test_verify_shows_ten_matching_rounds() -> None:
+    result = invoke("verify", BLOG, "--strategy", "naive", "--rounds", "10")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("✓") == 11 and "✗" not in result.stdout
+    assert "373856" in result.stdout
+    assert result.stdout.splitlines()[-1].startswith("match: 10 rounds")
+
+
+@pytest.mark.zig
+def test_verify_without_an_input_uses_the_bundled_one() -> None:
+    result = invoke("verify", "--rounds", "2", "--strategy", "tempalloc")
+    assert result.exit_code == 0 and "41864" in result.stdout
+
+
+@pytest.mark.zig
+def test_verify_fails_when_the_simulation_is_wrong(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aoc23.zigstd import heap
+
+    def reclaim_anything(self: heap.FixedBufferAllocator, buf: object, log2: int) -> None:
+        self.end_index = min(self.end_index, buf.offset)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(heap.FixedBufferAllocator, "free", reclaim_anything)
+    result = invoke("verify", BLOG, "--rounds", "3")
+    assert result.exit_code == 1 and "✗" in result.stdout
+    assert any(line.startswith("MISMATCH: ") for line in result.stdout.splitlines())
+
+
+def test_verify_without_the_compiler_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from aoc23 import reference
+
+    def missing() -> None:
+        raise reference.ZigUnavailable("needs the real Zig compiler 0.11.0 (not installed)")
+
+    monkeypatch.setattr(reference, "build", missing)
+    result = invoke("verify", BLOG)
+    assert result.exit_code == 3 and result.stdout == ""
+    assert result.stderr.startswith("error: needs the real Zig compiler")
+
+
+def test_verify_with_a_missing_input_is_exit_3(tmp_path: Path) -> None:
+    result = invoke("verify", str(tmp_path / "nope.txt"))
+    assert result.exit_code == 3 and "no such file" in result.stderr
