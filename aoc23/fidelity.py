@@ -52,6 +52,7 @@ class Comparison:
     zig_lines: list[str] = field(default_factory=list)
     ours_exit: int = 0
     zig_exit: int = 0
+    zig_memuse: dict[int, int] = field(default_factory=dict)
     ours_oom: tuple[object, ...] | None = None
     zig_oom: tuple[object, ...] | None = None
     checks: list[RoundCheck] = field(default_factory=list)
@@ -109,6 +110,7 @@ def compare(case: Case, binary: Path) -> Comparison:
             dump,
         )
         result.zig_lines, result.zig_exit = zig.stdout_lines, zig.exit_code
+        result.zig_memuse = _memuse_by_round(zig.stdout_lines)
         if zig.oom:
             o = zig.oom
             result.zig_oom = (o.round, o.site, o.size, o.alignment, o.end_index, o.buffer_len)
@@ -162,7 +164,7 @@ def _run_ours(
 def _check(
     result: Comparison, index: int, program: Strategy, memuse: int, theirs: Snapshot | None
 ) -> None:
-    zig_memuse = _zig_memuse(result.zig_lines, index)
+    zig_memuse = result.zig_memuse.get(index)
     if theirs is None:
         result.snapshots_unmatched += 1
         result.checks.append(RoundCheck(index, memuse, zig_memuse, False))
@@ -176,9 +178,11 @@ def _check(
     result.checks.append(RoundCheck(index, memuse, zig_memuse, equal))
 
 
-def _zig_memuse(lines: list[str], index: int) -> int | None:
-    prefix = f"Round {index} memuse: "
+def _memuse_by_round(lines: list[str]) -> dict[int, int]:
+    """``Round i memuse: N`` lines as ``{i: N}``."""
+    found = {}
     for line in lines:
-        if line.startswith(prefix):
-            return int(line[len(prefix) :])
-    return None
+        head, _, value = line.partition(" memuse: ")
+        if head.startswith("Round ") and value:
+            found[int(head[len("Round ") :])] = int(value)
+    return found
