@@ -16,7 +16,7 @@ from pathlib import Path
 
 from aoc23 import reference, render
 from aoc23.errors import OutOfMemory
-from aoc23.reference import DumpedBuffer, Snapshot
+from aoc23.reference import DumpedBuffer, OomReport, Snapshot
 from aoc23.simulation import Answer, run
 from aoc23.strategies import DEFAULT_TEMP_SIZE, Addresses, Settings, Strategy
 from aoc23.zigstd.mem import UNDEFINED, Buffer
@@ -53,8 +53,8 @@ class Comparison:
     ours_exit: int = 0
     zig_exit: int = 0
     zig_memuse: dict[int, int] = field(default_factory=dict)
-    ours_oom: tuple[object, ...] | None = None
-    zig_oom: tuple[object, ...] | None = None
+    ours_oom: OomReport | None = None
+    zig_oom: OomReport | None = None
     checks: list[RoundCheck] = field(default_factory=list)
     snapshots_unmatched: int = 0
 
@@ -111,9 +111,7 @@ def compare(case: Case, binary: Path) -> Comparison:
         )
         result.zig_lines, result.zig_exit = zig.stdout_lines, zig.exit_code
         result.zig_memuse = _memuse_by_round(zig.stdout_lines)
-        if zig.oom:
-            o = zig.oom
-            result.zig_oom = (o.round, o.site, o.size, o.alignment, o.end_index, o.buffer_len)
+        result.zig_oom = zig.oom
         if not dump.exists():
             raise RuntimeError(f"the Zig reference did not start: {zig.stderr.strip()}")
         snapshots = reference.iter_snapshots(dump)
@@ -134,7 +132,6 @@ def _run_ours(
     settings = Settings(case.buffer_size, case.temp_size, addresses)
     text = case.input_path.read_bytes()
     program: Strategy | None = None
-    memuse = None
     try:
         outputs = run(
             text, case.strategy, settings, rounds=case.rounds, until_settled=case.rounds is None
@@ -144,26 +141,30 @@ def _run_ours(
                 result.ours_lines.append(render.answer_line(output))
                 continue
             result.ours_lines.append(render.round_line(output))
-            program, memuse = output.strategy, output.memuse
-            _check(result, len(result.checks), program, memuse, next(snapshots, None))
+            program = output.strategy
+            _check(result, program, output.memuse, next(snapshots, None))
     except OutOfMemory as error:
         result.ours_exit = 1
-        result.ours_oom = (
-            error.round,
-            error.site,
-            error.size,
-            error.alignment,
-            error.end_index,
-            error.buffer_len,
-        )
+        result.ours_oom = _report_of(error)
         return
     if program is not None:
-        _check(result, len(result.checks), program, program.memuse(), next(snapshots, None))
+        _check(result, program, program.memuse(), next(snapshots, None))
 
 
-def _check(
-    result: Comparison, index: int, program: Strategy, memuse: int, theirs: Snapshot | None
-) -> None:
+def _report_of(error: OutOfMemory) -> OomReport:
+    """aoc23's OutOfMemory in the shape the reference reports it."""
+    return OomReport(
+        error.round,
+        error.site or "",
+        error.size,
+        error.alignment,
+        error.end_index if error.end_index is not None else 0,
+        error.buffer_len if error.buffer_len is not None else 0,
+    )
+
+
+def _check(result: Comparison, program: Strategy, memuse: int, theirs: Snapshot | None) -> None:
+    index = len(result.checks)
     zig_memuse = result.zig_memuse.get(index)
     if theirs is None:
         result.snapshots_unmatched += 1
