@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from aoc23 import puzzle
 from aoc23.errors import OutOfMemory
+from aoc23.events import Finished, RoundStarted, Tracer
 from aoc23.strategies import STRATEGIES, Settings, Strategy
 
 PART1_ROUNDS = 10
@@ -37,18 +38,38 @@ def run(
     *,
     rounds: int | None = PART1_ROUNDS,
     until_settled: bool = False,
+    tracer: Tracer | None = None,
 ) -> Iterator[Output]:
     """Yield a report before each round, ``Answer(1, …)`` after round 10 and, when
     ``until_settled``, ``Answer(2, n)`` after the first round ``n`` in which no elf moves.
 
     ``rounds=None`` runs until settled. An OutOfMemory escapes with its round set
-    (None when it happened while loading).
+    (None when it happened while loading). A ``tracer`` receives every allocator call and
+    round boundary as an event (see :mod:`aoc23.events`); it changes nothing else.
     """
-    program = STRATEGIES[strategy](settings or Settings())
+    yield from play(load(text, strategy, settings, tracer), rounds, until_settled)
+
+
+def load(
+    text: bytes, strategy: str, settings: Settings | None = None, tracer: Tracer | None = None
+) -> Strategy:
+    """The program up to its first round line: the input read and ``grid.cells`` built."""
+    program = STRATEGIES[strategy](settings or Settings(), tracer)
     program.load(text)
+    return program
+
+
+def play(
+    program: Strategy, rounds: int | None = PART1_ROUNDS, until_settled: bool = False
+) -> Iterator[Output]:
+    """The rounds of a loaded program (see :func:`run`)."""
+    note = program.tracer or _ignore
     index = 0
-    while rounds is None or index < rounds:
-        yield RoundReport(index, program.memuse(), program)
+    settled = False
+    while not settled and (rounds is None or index < rounds):
+        report = RoundReport(index, program.memuse(), program)
+        note(RoundStarted(index, report.memuse))
+        yield report
         try:
             moved = program.step(index)
         except OutOfMemory as error:
@@ -57,6 +78,11 @@ def run(
         index += 1
         if index == PART1_ROUNDS:
             yield Answer(1, puzzle.empty_ground(program.elves()))
-        if until_settled and not moved:
-            yield Answer(2, index)
-            return
+        settled = until_settled and not moved
+    note(Finished(index, program.memuse()))
+    if settled:
+        yield Answer(2, index)
+
+
+def _ignore(event: object) -> None:
+    pass

@@ -13,14 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from aoc23 import puzzle
 from aoc23.errors import OutOfMemory
+from aoc23.events import Tracer
 from aoc23.zigstd.fs import read_file_alloc
 from aoc23.zigstd.hash_map import AutoHashMap
 from aoc23.zigstd.heap import FixedBufferAllocator, PageAllocator
-from aoc23.zigstd.mem import Allocator, Buffer
+from aoc23.zigstd.logging import LoggingAllocator
+from aoc23.zigstd.mem import Allocator, Buffer, RawAllocator, Slice
 
 MIB = 1 << 20
 DEFAULT_BUFFER_SIZE = 8 * MIB
@@ -40,22 +42,52 @@ class Addresses:
     pages: int = 0x7F00_0000_0000
 
 
+ReadMode = Literal["readfile", "exact"]
+ParseMode = Literal["reserve", "grow"]
+
+
 @dataclass(frozen=True)
 class Settings:
+    """How to run the program. The last three are the blog's what-ifs; the defaults are the
+    blog's program: ``readFileAlloc``, one ``ensureTotalCapacity`` for the parse, and the
+    input kept until the end."""
+
     buffer_size: int = DEFAULT_BUFFER_SIZE
     temp_size: int = DEFAULT_TEMP_SIZE
     addresses: Addresses = Addresses()
+    read: ReadMode = "readfile"
+    parse: ParseMode = "reserve"
+    free_input: bool = False
 
 
-@contextmanager
-def allocating(site: str) -> Iterator[None]:
-    """Name what is being allocated on any OutOfMemory that escapes."""
-    try:
-        yield
-    except OutOfMemory as error:
-        if error.site is None:
-            error.site = site
-        raise
+INPUT_SITES: dict[ReadMode, str] = {
+    "readfile": "the input (readFileAlloc)",
+    "exact": "the input (one exact alloc)",
+}
+FREE_INPUT_SITE = "the input (freed after parsing)"
+
+
+class CallSite:
+    """Which part of the program is calling an allocator right now: named in trace events
+    and in any OutOfMemory that escapes."""
+
+    def __init__(self) -> None:
+        self.name = "main"
+
+    def current(self) -> str:
+        return self.name
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        outer, self.name = self.name, name
+        try:
+            yield
+        except OutOfMemory as error:
+            if error.site is None:
+                error.site = name
+            raise
+        finally:
+            self.name = outer
 
 
 def fill_next(cells: AutoHashMap, new_cells: AutoHashMap, round_index: int) -> bool:
@@ -72,24 +104,51 @@ class Strategy:
     name: ClassVar[str]
     summary: ClassVar[str]
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, tracer: Tracer | None = None) -> None:
         self.settings = settings
+        self.tracer = tracer
+        self.site = CallSite()
         self.allocator = self._main_allocator()
         self.cells = AutoHashMap(self.allocator)
 
     def _main_allocator(self) -> Allocator:
         buffer = Buffer(self.settings.buffer_size, self.settings.addresses.main)
         self.fba = FixedBufferAllocator(buffer)
-        return Allocator(self.fba)
+        return Allocator(self._traced(self.fba, "main", buffer.base))
+
+    def _traced(
+        self, raw: RawAllocator, name: str, base: int, *, counted: bool = True
+    ) -> RawAllocator:
+        """``raw`` itself, or behind a LoggingAllocator when the run is traced."""
+        if self.tracer is None:
+            return raw
+        return LoggingAllocator(
+            raw, name, self.tracer, self.site.current, base=base, counted=counted
+        )
 
     def load(self, text: bytes) -> None:
-        with allocating("the input (readFileAlloc)"):
-            read_file_alloc(self.allocator, text)
+        with self.site(INPUT_SITES[self.settings.read]):
+            block = self._read(text)
         elves = puzzle.parse(text)
-        with allocating("grid.cells"):
-            self.cells.ensure_total_capacity(len(elves))
-        for elf in elves:
-            self.cells.put_assume_capacity(elf)
+        with self.site("grid.cells"):
+            if self.settings.parse == "grow":
+                for elf in elves:
+                    self.cells.put(elf)
+            else:
+                self.cells.ensure_total_capacity(len(elves))
+                for elf in elves:
+                    self.cells.put_assume_capacity(elf)
+        if self.settings.free_input:
+            with self.site(FREE_INPUT_SITE):
+                self.allocator.free(block)
+
+    def _read(self, text: bytes) -> Slice:
+        if self.settings.read == "readfile":
+            return read_file_alloc(self.allocator, text)
+        block = self.allocator.alloc(len(text))
+        if block.buffer is not None:
+            block.buffer.write(block.offset, text)
+        return block
 
     def step(self, round_index: int) -> bool:
         raise NotImplementedError
@@ -115,10 +174,11 @@ class Naive(Strategy):
 
     def step(self, round_index: int) -> bool:
         new_cells = AutoHashMap(self.allocator)
-        with allocating("new_cells"):
+        with self.site("new_cells"):
             new_cells.ensure_total_capacity(self.cells.count())
         moved = fill_next(self.cells, new_cells, round_index)
-        self.cells.deinit()
+        with self.site("grid.cells"):
+            self.cells.deinit()
         self.cells = new_cells
         return moved
 
@@ -132,8 +192,9 @@ class TempAlloc(Strategy):
 
     def step(self, round_index: int) -> bool:
         temp = Buffer(self.settings.temp_size, self.settings.addresses.temp)
-        new_cells = AutoHashMap(Allocator(FixedBufferAllocator(temp)))
-        with allocating("new_cells (temporary buffer)"):
+        scratch = self._traced(FixedBufferAllocator(temp), "temp", temp.base, counted=False)
+        new_cells = AutoHashMap(Allocator(scratch))
+        with self.site("new_cells (temporary buffer)"):
             new_cells.ensure_total_capacity(self.cells.count())
         moved = fill_next(self.cells, new_cells, round_index)
         self.cells.clear_retaining_capacity()
@@ -149,21 +210,27 @@ class Double(Strategy):
         "one and builds new_cells there; memuse is both end_index values added"
     )
 
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
+    def __init__(self, settings: Settings, tracer: Tracer | None = None) -> None:
+        super().__init__(settings, tracer)
         other = Buffer(settings.buffer_size, settings.addresses.second)
         self.fbas = (self.fba, FixedBufferAllocator(other))
-        self.allocators = (self.allocator, Allocator(self.fbas[1]))
+        second = self._traced(self.fbas[1], "second", other.base)
+        self.allocators = (self.allocator, Allocator(second))
         self.current = 0
 
     def step(self, round_index: int) -> bool:
         target = 1 - self.current
-        self.fbas[target].reset()
+        raw = self.allocators[target].raw
+        if isinstance(raw, LoggingAllocator):
+            raw.reset()
+        else:
+            self.fbas[target].reset()
         new_cells = AutoHashMap(self.allocators[target])
-        with allocating("new_cells (other buffer)"):
+        with self.site("new_cells (other buffer)"):
             new_cells.ensure_total_capacity(self.cells.count())
         moved = fill_next(self.cells, new_cells, round_index)
-        self.cells.deinit()
+        with self.site("grid.cells"):
+            self.cells.deinit()
         self.cells = new_cells
         self.current = target
         return moved
@@ -184,7 +251,7 @@ class Page(Naive):
 
     def _main_allocator(self) -> Allocator:
         self.pages = PageAllocator(self.settings.addresses.pages)
-        return Allocator(self.pages)
+        return Allocator(self._traced(self.pages, "pages", self.settings.addresses.pages))
 
     def memuse(self) -> int:
         return self.pages.mapped

@@ -26,7 +26,7 @@ def module_name(path: Path) -> str:
 
 @pytest.mark.parametrize("path", MODULES, ids=module_name)
 def test_only_the_cli_and_renderers_touch_the_terminal(path: Path) -> None:
-    if module_name(path) in {"aoc23.cli", "aoc23.render"}:
+    if module_name(path) == "aoc23.cli" or module_name(path).startswith("aoc23.render"):
         return
     terminal = {name for name in imports_of(path) if name.split(".")[0] in {"click", "rich"}}
     assert not terminal
@@ -35,7 +35,12 @@ def test_only_the_cli_and_renderers_touch_the_terminal(path: Path) -> None:
 @pytest.mark.parametrize("path", [p for p in MODULES if "zigstd" in p.parts], ids=module_name)
 def test_the_simulated_std_knows_nothing_of_the_puzzle_or_the_tool(path: Path) -> None:
     ours = {n for n in imports_of(path) if n.startswith("aoc23")}
-    assert all(n.startswith(("aoc23.zigstd", "aoc23.errors")) for n in ours), ours
+    assert all(n.startswith(("aoc23.zigstd", "aoc23.errors", "aoc23.events")) for n in ours), ours
+
+
+def test_events_are_plain_data() -> None:
+    ours = {n for n in imports_of(PACKAGE / "events.py") if n.startswith("aoc23")}
+    assert not ours
 
 
 def test_the_puzzle_knows_nothing_of_memory() -> None:
