@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 import click
 
-from aoc23 import render
+from aoc23 import analysis, render
 from aoc23.errors import OutOfMemory, PuzzleInputError
 from aoc23.generate import generate
 from aoc23.simulation import PART1_ROUNDS, Answer, run
@@ -71,6 +71,50 @@ def _strategy_option(function: Any) -> Any:
         + "; ".join(f"{name}: {cls.summary}" for name, cls in STRATEGIES.items())
         + ".",
     )(function)
+
+
+def _what_if_options(function: Any) -> Any:
+    options = [
+        click.option(
+            "--read",
+            type=click.Choice(["readfile", "exact"]),
+            default="readfile",
+            show_default=True,
+            help="How the input is loaded: readfile is the blog's readFileAlloc (it grows its "
+            "list past the file's size for a moment); exact is one allocation of exactly the "
+            "file's size, as a helper that stats the file first would make.",
+        ),
+        click.option(
+            "--parse",
+            type=click.Choice(["reserve", "grow"]),
+            default="reserve",
+            show_default=True,
+            help="How grid.cells is filled: reserve is one ensureTotalCapacity for every elf, "
+            "then putAssumeCapacity; grow is put after put from an empty map, which leaves "
+            "every outgrown table behind in the buffer.",
+        ),
+        click.option(
+            "--free-input",
+            is_flag=True,
+            help="Free the input after parsing (the blog's footnote). The free is a no-op: "
+            "the input is not the last allocation.",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _settings(
+    buffer_size: int, temp_size: int, read: str, parse: str, free_input: bool
+) -> Settings:
+    return Settings(
+        buffer_size=buffer_size,
+        temp_size=temp_size,
+        read="exact" if read == "exact" else "readfile",
+        parse="grow" if parse == "grow" else "reserve",
+        free_input=free_input,
+    )
 
 
 def _read_input(source: str) -> bytes:
@@ -141,6 +185,7 @@ def main() -> None:
     show_default=True,
     help="Bytes in the temporary buffer of the 'tempalloc' strategy.",
 )
+@_what_if_options
 def solve(
     input_file: str,
     strategy: str,
@@ -148,6 +193,9 @@ def solve(
     rounds: int | None,
     part: str | None,
     temp_size: int,
+    read: str,
+    parse: str,
+    free_input: bool,
 ) -> None:
     """Run the blog's program on INPUT and print what it prints.
 
@@ -164,7 +212,7 @@ def solve(
     """
     if rounds is not None and part is not None:
         raise click.UsageError("--rounds and --part cannot be used together")
-    settings = Settings(buffer_size=buffer_size, temp_size=temp_size)
+    settings = _settings(buffer_size, temp_size, read, parse, free_input)
     until_settled = part == "2"
     limit = None if until_settled else (PART1_ROUNDS if rounds is None else rounds)
     try:
@@ -260,11 +308,196 @@ def verify(
     sys.exit(0 if comparison.matches else 1)
 
 
+BUNDLED_INPUT = "data/blog-70x70.txt"
+
+
+def _load(input_file: str | None) -> bytes:
+    """INPUT's bytes, or the bundled 70x70 input's when none is given."""
+    if input_file is None:
+        return resources.files("aoc23").joinpath(BUNDLED_INPUT).read_bytes()
+    return _read_input(input_file)
+
+
 @contextmanager
 def _input_path(source: str | None) -> Iterator[Path]:
     if source is not None:
         yield Path(source)
         return
-    bundled = resources.files("aoc23").joinpath("data/blog-70x70.txt")
+    bundled = resources.files("aoc23").joinpath(BUNDLED_INPUT)
     with resources.as_file(bundled) as path:
         yield path
+
+
+TRACE_EXIT_CODES = """\\b
+Exit status:
+  0  the rounds ran
+  1  OutOfMemory (the trace still shows what happened up to it, and why)
+  2  usage error
+  3  the puzzle input is missing, unreadable or not a day 23 grid"""
+
+
+@main.command(epilog=TRACE_EXIT_CODES)
+@click.argument("input_file", metavar="[INPUT]", required=False)
+@_strategy_option
+@click.option("--rounds", type=click.IntRange(min=0), default=PART1_ROUNDS, show_default=True)
+@click.option("--buffer-size", type=ByteSize(), default=DEFAULT_BUFFER_SIZE, show_default="8MiB")
+@click.option("--temp-size", type=ByteSize(), default=DEFAULT_TEMP_SIZE, show_default=True)
+@_what_if_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["rich", "json", "csv"]),
+    default="rich",
+    show_default=True,
+    help="rich: the explained view; json: every event and round record as JSON lines; "
+    "csv: the round table.",
+)
+@click.option(
+    "--svg",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Also save the rich view as an SVG picture.",
+)
+@click.option(
+    "--compare/--no-compare",
+    default=True,
+    show_default=True,
+    help="Also run every strategy once to find the smallest buffer each needs.",
+)
+def trace(
+    input_file: str | None,
+    strategy: str,
+    rounds: int,
+    buffer_size: int,
+    temp_size: int,
+    read: str,
+    parse: str,
+    free_input: bool,
+    output_format: str,
+    svg: str | None,
+    compare: bool,
+) -> None:
+    """Show why end_index grows: every allocation, the no-op frees, the buffer map.
+
+    Runs the blog's program on INPUT (default: the bundled 70x70 input) with every
+    allocator call recorded, then shows, round by round, end_index, its growth, the live
+    bytes, the bytes stranded by frees that did nothing, and alignment padding; which
+    free was a no-op and why; a map of the buffer; a timeline; when the buffer will run
+    out at this rate; and the smallest buffer each strategy needs for these rounds.
+
+    \\b
+    Examples:
+      aoc23 trace --rounds 10
+      aoc23 trace --strategy tempalloc
+      aoc23 trace --buffer-size 200000          (ends in OutOfMemory, explained)
+      aoc23 trace --free-input                  (the blog's footnote)
+      aoc23 trace --format csv > rounds.csv
+    """
+    settings = _settings(buffer_size, temp_size, read, parse, free_input)
+    try:
+        text = _load(input_file)
+        if output_format == "json":
+            result = _trace_json(text, strategy, settings, rounds, compare, input_file)
+        elif output_format == "csv":
+            result = _trace_csv(text, strategy, settings, rounds)
+        else:
+            result = analysis.trace_run(
+                text, strategy, settings, rounds, compare_strategies=compare
+            )
+            _trace_rich(result, text, strategy, settings, rounds, input_file, svg)
+    except PuzzleInputError as error:
+        _fail([render.input_error_line(error, input_file or "-")], error.exit_code)
+    sys.exit(1 if result.failure else 0)
+
+
+def _trace_json(
+    text: bytes,
+    strategy: str,
+    settings: Settings,
+    rounds: int,
+    compare: bool,
+    input_file: str | None,
+) -> analysis.TraceResult:
+    from aoc23.render import machine
+
+    _emit(
+        machine.header_json(
+            strategy=strategy,
+            input=input_file or "(bundled blog-70x70.txt)",
+            input_size=len(text),
+            rounds=rounds,
+            buffer_size=settings.buffer_size,
+            temp_size=settings.temp_size,
+            read=settings.read,
+            parse=settings.parse,
+            free_input=settings.free_input,
+        )
+    )
+    result = analysis.trace_run(
+        text,
+        strategy,
+        settings,
+        rounds,
+        on_event=lambda event: _emit(machine.event_json(event)),
+        on_record=lambda record: _emit(machine.record_json(record)),
+        compare_strategies=compare,
+    )
+    if result.failure:
+        _emit(machine.failure_json(result.failure))
+    else:
+        _emit(machine.forecast_json(result.forecast))
+    for row in result.requirements:
+        _emit(machine.requirement_json(row))
+    return result
+
+
+def _trace_csv(text: bytes, strategy: str, settings: Settings, rounds: int) -> analysis.TraceResult:
+    from aoc23.render import machine
+
+    _emit(machine.csv_header())
+    return analysis.trace_run(
+        text,
+        strategy,
+        settings,
+        rounds,
+        on_record=lambda record: _emit(machine.csv_row(record)),
+        compare_strategies=False,
+    )
+
+
+def _trace_rich(
+    result: analysis.TraceResult,
+    text: bytes,
+    strategy: str,
+    settings: Settings,
+    rounds: int,
+    input_file: str | None,
+    svg: str | None,
+) -> None:
+    from rich.console import Console
+
+    from aoc23.render import trace as view
+
+    console = Console(record=svg is not None)
+    what_ifs = tuple(
+        label
+        for label, active in (
+            (f"--read {settings.read}", settings.read != "readfile"),
+            (f"--parse {settings.parse}", settings.parse != "reserve"),
+            ("--free-input", settings.free_input),
+        )
+        if active
+    )
+    info = view.Heading(
+        strategy,
+        Path(input_file).name if input_file else "the bundled blog-70x70.txt",
+        len(text),
+        result.elves,
+        rounds,
+        settings.buffer_size,
+        what_ifs,
+    )
+    for renderable in view.trace_view(result, info, console.width):
+        console.print(renderable)
+    if svg is not None:
+        console.save_svg(svg, title="aoc23 trace")
