@@ -16,9 +16,27 @@ from pathlib import Path
 
 from aoc23 import reference, render
 from aoc23.errors import OutOfMemory
+from aoc23.events import (
+    Alloc,
+    AllocFailed,
+    Event,
+    Finished,
+    Free,
+    Opened,
+    Reset,
+    Resize,
+    RoundStarted,
+)
 from aoc23.reference import DumpedBuffer, OomReport, Snapshot
-from aoc23.simulation import Answer, run
-from aoc23.strategies import DEFAULT_TEMP_SIZE, Addresses, Settings, Strategy
+from aoc23.simulation import Answer, load, play
+from aoc23.strategies import (
+    DEFAULT_TEMP_SIZE,
+    Addresses,
+    ParseMode,
+    ReadMode,
+    Settings,
+    Strategy,
+)
 from aoc23.zigstd.mem import UNDEFINED, Buffer
 
 
@@ -32,6 +50,21 @@ class Case:
     temp_size: int = DEFAULT_TEMP_SIZE
     base_offset: int = 0
     """Where the reference's buffers start past a page boundary (their padding follows it)."""
+    read: ReadMode = "readfile"
+    parse: ParseMode = "reserve"
+    free_input: bool = False
+    trace: bool = False
+    """Also compare every allocator call, as ``aoc23 trace`` records it."""
+
+    def options(self) -> tuple[str, ...]:
+        """The same case in the reference program's own options."""
+        chosen = [
+            ("--trace", self.trace),
+            ("--read=exact", self.read == "exact"),
+            ("--parse=grow", self.parse == "grow"),
+            ("--free-input", self.free_input),
+        ]
+        return tuple(option for option, wanted in chosen if wanted)
 
 
 @dataclass(frozen=True)
@@ -57,6 +90,8 @@ class Comparison:
     zig_oom: OomReport | None = None
     checks: list[RoundCheck] = field(default_factory=list)
     snapshots_unmatched: int = 0
+    ours_trace: list[str] = field(default_factory=list)
+    zig_trace: list[str] = field(default_factory=list)
 
     def mismatches(self) -> list[str]:
         """What differs, one sentence each (empty: everything matched)."""
@@ -72,6 +107,9 @@ class Comparison:
             found.append(f"buffer bytes differ at snapshots {bad}")
         if self.snapshots_unmatched:
             found.append(f"{self.snapshots_unmatched} snapshots have no counterpart")
+        if self.ours_trace != self.zig_trace:
+            difference = _first_difference(self.ours_trace, self.zig_trace)
+            found.append(f"allocator calls differ: {difference}")
         return found
 
     @property
@@ -79,10 +117,66 @@ class Comparison:
         return not self.mismatches()
 
     def _first_line_difference(self) -> str:
-        for number, (a, b) in enumerate(itertools.zip_longest(self.ours_lines, self.zig_lines)):
-            if a != b:
-                return f"line {number + 1}: {a!r} (aoc23) vs {b!r} (Zig)"
-        return "none"
+        return _first_difference(self.ours_lines, self.zig_lines)
+
+
+def _first_difference(ours: list[str], zig: list[str]) -> str:
+    for number, (a, b) in enumerate(itertools.zip_longest(ours, zig)):
+        if a != b:
+            return f"line {number + 1}: {a!r} (aoc23) vs {b!r} (Zig)"
+    return "none"
+
+
+class TraceLines:
+    """aoc23's events written the way the reference's ``--trace`` prints its calls."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._mapped: set[str] = set()
+
+    def __call__(self, event: Event) -> None:
+        line = self._format(event)
+        if line is not None:
+            self.lines.append(line)
+
+    def _offset(self, allocator: str, offset: int) -> str:
+        return "?" if allocator in self._mapped else str(offset)
+
+    def _format(self, e: Event) -> str | None:
+        if isinstance(e, Opened):
+            if e.kind == "pages":
+                self._mapped.add(e.allocator)
+            size = "-" if e.size is None else str(e.size)
+            return f"trace opened {e.allocator} {e.kind} size={size}"
+        if isinstance(e, Alloc):
+            return (
+                f"trace alloc {e.allocator} site={e.site} size={e.size} align={e.alignment} "
+                f"offset={self._offset(e.allocator, e.offset)} padding={e.padding} "
+                f"used={e.used_before}->{e.used_after}"
+            )
+        if isinstance(e, AllocFailed):
+            return (
+                f"trace alloc_failed {e.allocator} site={e.site} size={e.size} "
+                f"align={e.alignment} used={e.used}"
+            )
+        if isinstance(e, Resize):
+            return (
+                f"trace resize {e.allocator} site={e.site} "
+                f"offset={self._offset(e.allocator, e.offset)} {e.old_size}->{e.new_size} "
+                f"ok={str(e.ok).lower()} used={e.used_before}->{e.used_after}"
+            )
+        if isinstance(e, Free):
+            return (
+                f"trace free {e.allocator} site={e.site} "
+                f"offset={self._offset(e.allocator, e.offset)} size={e.size} "
+                f"used={e.used_before}->{e.used_after}"
+            )
+        if isinstance(e, Reset):
+            return f"trace reset {e.allocator} used={e.used_before}"
+        if isinstance(e, RoundStarted):
+            return f"Round {e.index} memuse: {e.memuse}"
+        assert isinstance(e, Finished)
+        return None
 
 
 def same_bytes(ours: Buffer, theirs: DumpedBuffer) -> bool:
@@ -108,8 +202,10 @@ def compare(case: Case, binary: Path) -> Comparison:
             case.temp_size,
             case.base_offset,
             dump,
+            case.options(),
         )
         result.zig_lines, result.zig_exit = zig.stdout_lines, zig.exit_code
+        result.zig_trace = zig.trace_lines if case.trace else []
         result.zig_memuse = _memuse_by_round(zig.stdout_lines)
         result.zig_oom = zig.oom
         if not dump.exists():
@@ -129,19 +225,26 @@ def _addresses(bases: tuple[int, ...]) -> Addresses:
 def _run_ours(
     case: Case, result: Comparison, addresses: Addresses, snapshots: Iterator[Snapshot]
 ) -> None:
-    settings = Settings(case.buffer_size, case.temp_size, addresses)
+    settings = Settings(
+        case.buffer_size,
+        case.temp_size,
+        addresses,
+        read=case.read,
+        parse=case.parse,
+        free_input=case.free_input,
+    )
     text = case.input_path.read_bytes()
     program: Strategy | None = None
+    tracer = TraceLines() if case.trace else None
+    if tracer is not None:
+        result.ours_trace = tracer.lines
     try:
-        outputs = run(
-            text, case.strategy, settings, rounds=case.rounds, until_settled=case.rounds is None
-        )
-        for output in outputs:
+        program = load(text, case.strategy, settings, tracer)
+        for output in play(program, case.rounds, case.rounds is None):
             if isinstance(output, Answer):
                 result.ours_lines.append(render.answer_line(output))
                 continue
             result.ours_lines.append(render.round_line(output))
-            program = output.strategy
             _check(result, program, output.memuse, next(snapshots, None))
     except OutOfMemory as error:
         result.ours_exit = 1

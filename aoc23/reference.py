@@ -119,9 +119,13 @@ class OomReport:
 @dataclass(frozen=True)
 class ReferenceRun:
     stdout_lines: list[str]
+    """What the program printed, its ``trace`` lines left out."""
     exit_code: int
     oom: OomReport | None
     stderr: str
+    trace_lines: list[str]
+    """Every ``trace …`` line (run with ``--trace``), in order, with the round lines among
+    them so each call can be placed in its round."""
 
 
 def run(
@@ -133,14 +137,15 @@ def run(
     temp_size: int,
     base_offset: int = 0,
     dump_path: Path | None = None,
+    options: tuple[str, ...] = (),
 ) -> ReferenceRun:
     """Run the reference; ``rounds=None`` means until no elf moves (part 2).
 
-    Its fixed buffers start ``base_offset`` bytes past a page boundary."""
+    Its fixed buffers start ``base_offset`` bytes past a page boundary. ``options`` are the
+    program's own (``--trace``, ``--read=exact``, ``--parse=grow``, ``--free-input``)."""
     args = [str(binary), str(input_path), strategy, str(buffer_size)]
     args += ["part2" if rounds is None else str(rounds), str(temp_size), str(base_offset)]
-    if dump_path is not None:
-        args.append(str(dump_path))
+    args += [str(dump_path) if dump_path is not None else "-", *options]
     result = subprocess.run(args, capture_output=True, text=True)
     match = _OOM.search(result.stderr)
     oom = None
@@ -151,7 +156,10 @@ def run(
             match.group(2),
             *(int(match.group(i)) for i in range(3, 7)),
         )
-    return ReferenceRun(result.stdout.splitlines(), result.returncode, oom, result.stderr)
+    lines = result.stdout.splitlines()
+    printed = [line for line in lines if not line.startswith("trace ")]
+    traced = [line for line in lines if line.startswith(("trace ", "Round "))]
+    return ReferenceRun(printed, result.returncode, oom, result.stderr, traced)
 
 
 def read_addresses(path: Path) -> tuple[int, ...]:

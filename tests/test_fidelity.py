@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from aoc23 import fidelity, reference
+from aoc23 import analysis, fidelity, reference
 from aoc23.generate import generate
-from aoc23.strategies import STRATEGIES
+from aoc23.strategies import STRATEGIES, Settings
 from aoc23.zigstd import hash_map, heap, mem, wyhash
 from aoc23.zigstd.array_list import grown_capacity
 from aoc23.zigstd.hash_map import block_size, capacity_for_size
@@ -138,6 +140,72 @@ def test_buffers_at_odd_addresses(base_offset: int, strategy: str, binary: Path)
 @pytest.mark.parametrize("temp_size", [36_887, 36_888, 40_000])
 def test_temporary_buffer_sizes(temp_size: int, binary: Path) -> None:
     check(fidelity.Case(INPUTS / "blog-70x70.txt", "tempalloc", BIG, 3, temp_size), binary)
+
+
+# -- aoc23 trace: every allocator call, the what-ifs, the forecast and the minimum buffers ---
+
+WHAT_IFS: dict[str, dict[str, Any]] = {
+    "blog": {},
+    "read-exact": {"read": "exact"},
+    "parse-grow": {"parse": "grow"},
+    "free-input": {"free_input": True},
+    "all-three": {"read": "exact", "parse": "grow", "free_input": True},
+}
+
+
+@pytest.mark.parametrize("what_if", list(WHAT_IFS))
+@pytest.mark.parametrize("strategy", list(STRATEGIES))
+@pytest.mark.parametrize(
+    ("name", "buffer_size", "rounds"),
+    [("example.txt", BIG, None), ("blog-70x70.txt", 200_000, 10)],
+)
+def test_every_allocator_call_of_a_trace(
+    name: str, buffer_size: int, rounds: int | None, strategy: str, what_if: str, binary: Path
+) -> None:
+    case = fidelity.Case(
+        INPUTS / name, strategy, buffer_size, rounds, trace=True, **WHAT_IFS[what_if]
+    )
+    result = check(case, binary)
+    assert any(line.startswith("trace alloc ") for line in result.zig_trace)
+
+
+def settings_of(what_if: str, buffer_size: int) -> Settings:
+    return replace(Settings(buffer_size=buffer_size), **WHAT_IFS[what_if])
+
+
+@pytest.mark.parametrize("what_if", list(WHAT_IFS))
+@pytest.mark.parametrize("strategy", ["naive", "tempalloc", "double"])
+@pytest.mark.parametrize("rounds", [0, 3])
+def test_the_smallest_buffer_trace_reports_is_the_smallest_real_zig_accepts(
+    rounds: int, strategy: str, what_if: str, binary: Path
+) -> None:
+    path = INPUTS / "blog-70x70.txt"
+    settings = settings_of(what_if, 0)
+    need = analysis.requirement(path.read_bytes(), strategy, settings, rounds, False).buffer
+    assert need is not None
+    for size, exit_code in ((need, 0), (need - 1, 1)):
+        case = fidelity.Case(path, strategy, size, rounds, **WHAT_IFS[what_if])
+        assert check(case, binary).zig_exit == exit_code, size
+
+
+@pytest.mark.parametrize("what_if", list(WHAT_IFS))
+@pytest.mark.parametrize("buffer_size", [8 * BIG, 1_000_000, 333_333])
+def test_the_forecast_round_is_where_real_zig_runs_out(
+    buffer_size: int, what_if: str, binary: Path
+) -> None:
+    path = INPUTS / "blog-70x70.txt"
+    result = analysis.trace_run(
+        path.read_bytes(), "naive", settings_of(what_if, buffer_size), 3, compare_strategies=False
+    )
+    assert result.forecast is not None and result.forecast.out_of_memory_round is not None
+    zig = reference.run(
+        binary, path, "naive", buffer_size, 1000, 40_000, 0, None, zig_options(what_if)
+    )
+    assert zig.oom is not None and zig.oom.round == result.forecast.out_of_memory_round
+
+
+def zig_options(what_if: str) -> tuple[str, ...]:
+    return fidelity.Case(INPUTS, "naive", 0, 0, **WHAT_IFS[what_if]).options()
 
 
 # -- the suite must notice a broken rule ----------------------------------------------------

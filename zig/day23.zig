@@ -1,13 +1,17 @@
 //! The blog's Advent of Code 2022 day 23 program, for Zig 0.11.0: the reference aoc23 is
 //! compared against.
 //!
-//! usage: day23 INPUT STRATEGY BUFFER_SIZE ROUNDS TEMP_SIZE BASE_OFFSET [DUMP_FILE]
+//! usage: day23 INPUT STRATEGY BUFFER_SIZE ROUNDS TEMP_SIZE BASE_OFFSET [DUMP_FILE] [OPTION...]
 //!   STRATEGY     naive | tempalloc | double | page
 //!   ROUNDS       a number of rounds, or "part2" to run until no elf moves
 //!   BASE_OFFSET  start each fixed buffer this many bytes past a page boundary (0 to 4095),
 //!                to see how alignment padding follows the buffer's address
 //!   DUMP_FILE  where to write every fixed buffer's bytes at each round line and at the end
-//!              (the record format is described at `Dump`)
+//!              (the record format is described at `Dump`; - for none)
+//!   OPTION     --trace        print a `trace ...` line on stdout for every allocator call
+//!              --read=exact   read the input with one allocation of the file's stat size
+//!              --parse=grow   fill grid.cells with put (growing) instead of reserving first
+//!              --free-input   free the input after parsing
 //!
 //! Buffers: each fixed buffer is its own page-aligned mapping, moved BASE_OFFSET bytes in
 //! (with 0 its address is 0 modulo 4096, as aoc23's default addresses are), filled with 0xAA first, the bytes a fresh
@@ -31,6 +35,7 @@ fn wholePages(len: usize) usize {
 /// Sits in front of an allocator without changing what it does; remembers the request it
 /// refused and, for the page allocator, how many bytes of whole pages are mapped.
 const Probe = struct {
+    name: []const u8 = "main",
     child: std.mem.Allocator,
     fba: ?*std.heap.FixedBufferAllocator = null,
     count_pages: bool = false,
@@ -48,7 +53,9 @@ const Probe = struct {
 
     fn alloc(ctx: *anyopaque, len: usize, log2_align: u8, ra: usize) ?[*]u8 {
         const self: *Probe = @ptrCast(@alignCast(ctx));
+        const used_before = self.used();
         const result = self.child.rawAlloc(len, log2_align, ra);
+        defer if (tracing) self.traceAlloc(result, len, log2_align, used_before);
         if (result == null) {
             failure = .{
                 .size = len,
@@ -65,20 +72,71 @@ const Probe = struct {
 
     fn resize(ctx: *anyopaque, buf: []u8, log2_align: u8, new_len: usize, ra: usize) bool {
         const self: *Probe = @ptrCast(@alignCast(ctx));
+        const used_before = self.used();
         const ok = self.child.rawResize(buf, log2_align, new_len, ra);
         if (ok and self.count_pages) {
             self.mapped = self.mapped - wholePages(buf.len) + wholePages(new_len);
         }
         self.noteEnd();
+        if (tracing) {
+            traceLine("resize {s} site={s} offset={s} {d}->{d} ok={} used={d}->{d}", .{ self.name, site, self.offsetText(buf.ptr), buf.len, new_len, ok, used_before, self.used() });
+        }
         return ok;
     }
 
     fn free(ctx: *anyopaque, buf: []u8, log2_align: u8, ra: usize) void {
         const self: *Probe = @ptrCast(@alignCast(ctx));
+        const used_before = self.used();
         self.child.rawFree(buf, log2_align, ra);
         if (self.count_pages) self.mapped -= wholePages(buf.len);
+        if (tracing) {
+            traceLine("free {s} site={s} offset={s} size={d} used={d}->{d}", .{ self.name, site, self.offsetText(buf.ptr), buf.len, used_before, self.used() });
+        }
+    }
+
+    /// What the allocator counts as used: the fixed buffer's end_index, or the bytes mapped.
+    fn used(self: *const Probe) usize {
+        return if (self.fba) |f| f.end_index else self.mapped;
+    }
+
+    /// A block's distance from the buffer's start; page mappings land where the kernel
+    /// puts them, so they print `?`.
+    fn offsetText(self: *const Probe, ptr: [*]u8) []const u8 {
+        const f = self.fba orelse return "?";
+        return std.fmt.bufPrint(&offset_text, "{d}", .{@intFromPtr(ptr) - @intFromPtr(f.buffer.ptr)}) catch unreachable;
+    }
+
+    fn traceAlloc(self: *Probe, result: ?[*]u8, len: usize, log2_align: u8, used_before: usize) void {
+        const alignment = @as(usize, 1) << @intCast(log2_align);
+        const ptr = result orelse {
+            traceLine("alloc_failed {s} site={s} size={d} align={d} used={d}", .{ self.name, site, len, alignment, used_before });
+            return;
+        };
+        const padding = if (self.fba) |f| @intFromPtr(ptr) - @intFromPtr(f.buffer.ptr) - used_before else wholePages(len) - len;
+        traceLine("alloc {s} site={s} size={d} align={d} offset={s} padding={d} used={d}->{d}", .{ self.name, site, len, alignment, self.offsetText(ptr), padding, used_before, self.used() });
+    }
+
+    fn traceOpened(self: *const Probe) void {
+        if (!tracing) return;
+        if (self.fba) |f| {
+            traceLine("opened {s} fixed size={d}", .{ self.name, f.buffer.len });
+        } else {
+            traceLine("opened {s} pages size=-", .{self.name});
+        }
+    }
+
+    fn reset(self: *Probe) void {
+        if (tracing) traceLine("reset {s} used={d}", .{ self.name, self.used() });
+        self.fba.?.reset();
     }
 };
+
+var tracing = false;
+var offset_text: [24]u8 = undefined;
+
+fn traceLine(comptime format: []const u8, args: anytype) void {
+    std.io.getStdOut().writer().print("trace " ++ format ++ "\n", args) catch {};
+}
 
 const Failure = struct { size: usize, alignment: usize, end_index: usize, buffer_len: usize };
 var failure: ?Failure = null;
@@ -151,17 +209,25 @@ fn emptyGround(cells: *const CellSet) i64 {
     return (max_x - min_x + 1) * (max_y - min_y + 1) - @as(i64, cells.count());
 }
 
-fn parse(allocator: std.mem.Allocator, input: []const u8) !CellSet {
+const Options = struct {
+    read_exact: bool = false,
+    parse_grow: bool = false,
+    free_input: bool = false,
+};
+
+fn parse(allocator: std.mem.Allocator, input: []const u8, grow: bool) !CellSet {
     var cells = CellSet.init(allocator);
     const count = std.mem.count(u8, input, "#");
     site = "grid.cells";
-    try cells.ensureTotalCapacity(@intCast(count));
+    if (!grow) try cells.ensureTotalCapacity(@intCast(count));
     var lines = std.mem.splitScalar(u8, input, '\n');
     var y: i32 = 0;
     while (lines.next()) |raw| : (y += 1) {
         const line = std.mem.trimRight(u8, raw, "\r");
         for (line, 0..) |c, x| {
-            if (c == '#') cells.putAssumeCapacity(.{ .x = @intCast(x), .y = y }, {});
+            if (c != '#') continue;
+            const elf = Point2D{ .x = @intCast(x), .y = y };
+            if (grow) try cells.put(elf, {}) else cells.putAssumeCapacity(elf, {});
         }
     }
     return cells;
@@ -225,9 +291,25 @@ pub fn main() !void {
     const rounds: usize = if (until_settled) std.math.maxInt(usize) else try std.fmt.parseInt(usize, args[4], 10);
     const temp_size = try std.fmt.parseInt(usize, args[5], 10);
     const base_offset = try std.fmt.parseInt(usize, args[6], 10);
-    var dump = Dump{ .file = if (args.len > 7) try std.fs.cwd().createFile(args[7], .{}) else null };
+    const dump_file = args.len > 7 and !std.mem.eql(u8, args[7], "-");
+    var dump = Dump{ .file = if (dump_file) try std.fs.cwd().createFile(args[7], .{}) else null };
+    var options = Options{};
+    for (args[@min(args.len, 8)..]) |option| {
+        if (std.mem.eql(u8, option, "--trace")) {
+            tracing = true;
+        } else if (std.mem.eql(u8, option, "--read=exact")) {
+            options.read_exact = true;
+        } else if (std.mem.eql(u8, option, "--parse=grow")) {
+            options.parse_grow = true;
+        } else if (std.mem.eql(u8, option, "--free-input")) {
+            options.free_input = true;
+        } else {
+            std.debug.print("unknown option: {s}\n", .{option});
+            std.process.exit(2);
+        }
+    }
 
-    run(args[1], strategy, buffer_size, rounds, until_settled, temp_size, base_offset, &dump) catch |err| {
+    run(args[1], strategy, buffer_size, rounds, until_settled, temp_size, base_offset, &dump, options) catch |err| {
         if (err != error.OutOfMemory) return err;
         const f = failure orelse Failure{ .size = 0, .alignment = 0, .end_index = 0, .buffer_len = 0 };
         std.debug.print("error: OutOfMemory\noom: round={d} site={s} size={d} align={d} end_index={d} buffer_len={d}\n", .{ round_now, site, f.size, f.alignment, f.end_index, f.buffer_len });
@@ -235,7 +317,17 @@ pub fn main() !void {
     };
 }
 
-fn run(path: []const u8, strategy: Strategy, buffer_size: usize, rounds: usize, until_settled: bool, temp_size: usize, base_offset: usize, dump: *Dump) !void {
+/// The blog's author's own helper: stat the file, one allocation of exactly its size.
+fn readExact(allocator: std.mem.Allocator, path: []const u8) ![]u8 {
+    const file = try std.fs.cwd().openFile(path, .{});
+    defer file.close();
+    const size: usize = @intCast((try file.stat()).size);
+    const bytes = try allocator.alloc(u8, size);
+    const read = try file.readAll(bytes);
+    return bytes[0..read];
+}
+
+fn run(path: []const u8, strategy: Strategy, buffer_size: usize, rounds: usize, until_settled: bool, temp_size: usize, base_offset: usize, dump: *Dump, options: Options) !void {
     const out = std.io.getStdOut().writer();
     var empty = [_]u8{};
     const none: []u8 = empty[0..];
@@ -245,16 +337,28 @@ fn run(path: []const u8, strategy: Strategy, buffer_size: usize, rounds: usize, 
     const temp_buf = if (strategy == .tempalloc) try newBuffer(temp_size, 0) else none;
 
     var main_probe = Probe{ .child = main_fba.allocator(), .fba = &main_fba };
-    if (strategy == .page) main_probe = Probe{ .child = std.heap.page_allocator, .count_pages = true };
-    var other_probe = Probe{ .child = other_fba.allocator(), .fba = &other_fba };
+    if (strategy == .page) main_probe = Probe{ .name = "pages", .child = std.heap.page_allocator, .count_pages = true };
+    var other_probe = Probe{ .name = "second", .child = other_fba.allocator(), .fba = &other_fba };
     const main_alloc = main_probe.allocator();
     if (strategy != .page) dump.buffers[0] = &main_probe;
     if (strategy == .double) dump.buffers[1] = &other_probe;
     try dump.writeAddresses();
+    main_probe.traceOpened();
+    if (strategy == .double) other_probe.traceOpened();
 
-    site = "the input (readFileAlloc)";
-    const input = try std.fs.cwd().readFileAlloc(main_alloc, path, std.math.maxInt(usize));
-    var cells = try parse(main_alloc, input);
+    var input: []u8 = undefined;
+    if (options.read_exact) {
+        site = "the input (one exact alloc)";
+        input = try readExact(main_alloc, path);
+    } else {
+        site = "the input (readFileAlloc)";
+        input = try std.fs.cwd().readFileAlloc(main_alloc, path, std.math.maxInt(usize));
+    }
+    var cells = try parse(main_alloc, input, options.parse_grow);
+    if (options.free_input) {
+        site = "the input (freed after parsing)";
+        main_alloc.free(input);
+    }
     var current: usize = 0;
 
     var round: usize = 0;
@@ -275,13 +379,15 @@ fn run(path: []const u8, strategy: Strategy, buffer_size: usize, rounds: usize, 
                 site = "new_cells";
                 try new_cells.ensureTotalCapacity(cells.count());
                 moved = fillNext(&cells, &new_cells, round);
+                site = "grid.cells";
                 cells.deinit();
                 cells = new_cells;
             },
             .tempalloc => {
                 @memset(temp_buf, 0xAA);
                 var temp_fba = std.heap.FixedBufferAllocator.init(temp_buf);
-                var temp_probe = Probe{ .child = temp_fba.allocator(), .fba = &temp_fba };
+                var temp_probe = Probe{ .name = "temp", .child = temp_fba.allocator(), .fba = &temp_fba };
+                temp_probe.traceOpened();
                 var new_cells = CellSet.init(temp_probe.allocator());
                 site = "new_cells (temporary buffer)";
                 try new_cells.ensureTotalCapacity(cells.count());
@@ -292,12 +398,13 @@ fn run(path: []const u8, strategy: Strategy, buffer_size: usize, rounds: usize, 
             },
             .double => {
                 const target: usize = 1 - current;
-                const fba = if (target == 0) &main_fba else &other_fba;
-                fba.reset();
+                const probe = if (target == 0) &main_probe else &other_probe;
+                probe.reset();
                 var new_cells = CellSet.init(if (target == 0) main_alloc else other_probe.allocator());
                 site = "new_cells (other buffer)";
                 try new_cells.ensureTotalCapacity(cells.count());
                 moved = fillNext(&cells, &new_cells, round);
+                site = "grid.cells";
                 cells.deinit();
                 cells = new_cells;
                 current = target;
