@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint unit fuzz-zig clean
+.PHONY: help run test lint unit fuzz-zig golden clean
 N ?= 500
 SEED ?= 1
 
@@ -40,6 +40,9 @@ unit: $(TEST_STAMP) ## The pytest suite
 
 fuzz-zig: $(TEST_STAMP) ## N random cases (N=500) against real Zig; prints the mismatch count
 	$(BIN)/python bench/fuzz_zig.py $(N) $(SEED)
+
+golden: $(TEST_STAMP) ## Rewrite tests/golden/ (the trace views) from the current code
+	$(BIN)/python tests/regenerate_golden.py
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis zig/.cache zig/out

@@ -286,11 +286,12 @@ class Forecast:
     """When a fixed buffer of ``buffer_size`` bytes runs out if each further round goes as
     the last one did: grows memuse by ``growth`` and needs ``step_need`` bytes above it."""
 
-    buffer_size: int
+    buffer_size: int | None
+    """None: no fixed buffer (the page allocator)."""
     growth: int
     step_need: int
     out_of_memory_round: int | None
-    """None: memuse does not grow, so the buffer never runs out."""
+    """None: memuse does not grow, or there is no fixed buffer to run out of."""
 
 
 def forecast(records: list[RoundRecord], buffer_size: int) -> Forecast | None:
@@ -304,6 +305,8 @@ def forecast(records: list[RoundRecord], buffer_size: int) -> Forecast | None:
     before, last = records[-2], records[-1]
     growth = last.memuse - before.memuse
     need = last.peak_during - before.memuse
+    if not any(view.kind == "fixed" for view in last.buffers if view.counted):
+        return Forecast(None, growth, need, None)
     if growth <= 0:
         return Forecast(buffer_size, growth, need, None)
     room = buffer_size - need - last.memuse

@@ -48,12 +48,19 @@ def heading(info: Heading) -> Text:
     text = Text(f"aoc23 trace: {info.strategy}", style="bold")
     text.append(
         f" · {info.input_name} ({info.input_size} B, {info.elves} elves)"
-        f" · {info.rounds} rounds · {info.buffer_size}-byte buffer",
+        f" · {info.rounds} rounds · " + _memory_of(info),
         style="default",
     )
     if info.what_ifs:
         text.append(f"\nwhat-if: {', '.join(info.what_ifs)}", style="cyan")
     return text
+
+
+def _memory_of(info: Heading) -> str:
+    if info.strategy == "page":
+        return "page allocator"
+    each = " (each of two)" if info.strategy == "double" else ""
+    return f"{info.buffer_size}-byte buffer{each}"
 
 
 def _signed(value: int) -> str:
@@ -67,9 +74,12 @@ def round_table(records: Sequence[RoundRecord]) -> Table:
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
-    for name in ("round", "end_index", "growth", "live", "stranded", "padding"):
+    used = "mapped" if records and _only_pages(records[0].buffers) else "end_index"
+    for name in ("round", used, "growth", "live", "stranded", "padding"):
         table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("no-op frees since", overflow="fold")
+    table.add_column("no-op frees", overflow="fold")
+    table.caption = "no-op frees: frees since the line before that gave nothing back"
+    table.caption_justify = "left"
     for record in records:
         frees = _no_op_summary(record.no_op_frees)
         table.add_row(
@@ -84,12 +94,18 @@ def round_table(records: Sequence[RoundRecord]) -> Table:
     return table
 
 
-def loading_text(site_peaks: Mapping[str, int]) -> Text:
+def loading_text(site_peaks: Mapping[str, int], pages: bool) -> Text:
     """How much room each step of loading needed at its peak."""
     text = Text("Loading peaks: ", style="bold")
-    parts = [f"{site} took end_index to {peak}" for site, peak in site_peaks.items()]
-    text.append(", ".join(parts) + "; a smaller buffer fails right there.")
+    used = "bytes mapped" if pages else "end_index"
+    parts = [f"{site} took {used} to {peak}" for site, peak in site_peaks.items()]
+    consequence = "." if pages else "; a smaller buffer fails right there."
+    text.append(", ".join(parts) + consequence)
     return text
+
+
+def _only_pages(buffers: Sequence[BufferView]) -> bool:
+    return all(view.kind == "pages" for view in buffers if view.counted)
 
 
 def _no_op_summary(frees: Sequence[NoOpFree]) -> str:
@@ -188,12 +204,16 @@ def buffer_map(records: Sequence[RoundRecord], width: int, failure: Failure | No
         rows.extend(_bar_rows("OOM", failure.buffers))
     scale = _map_scale([view for _, view in rows])
     label_width = max(len(label) for label, _ in rows) if rows else 3
-    bar_width = max(10, width - label_width - 10)
+    number_width = max((len(str(view.used)) for _, view in rows), default=1)
+    extra = len(f" +{failure.event.size} ✗") if failure else 0
+    bar_width = max(10, width - label_width - number_width - extra - 3)
     lines: list[RenderableType] = [_map_title(scale, bar_width, rows, records, shown)]
     for label, view in rows:
         line = Text(label.rjust(label_width) + " ")
         line.append_text(bar(view, scale, bar_width))
         line.append(f" {view.used}")
+        if failure is not None and label.startswith("OOM") and view.name == failure.event.allocator:
+            line.append(f" +{failure.event.size} ✗", style="bold red")
         lines.append(line)
     lines.append(Text(LEGEND, style="dim"))
     return Group(*lines)
@@ -267,6 +287,8 @@ def forecast_text(prediction: Forecast | None) -> Text:
     text = Text("Forecast: ", style="bold")
     if prediction is None:
         text.append("no step ran, so there is no rate to go by.")
+    elif prediction.buffer_size is None:
+        text.append("the page allocator has no fixed buffer to run out of.")
     elif prediction.out_of_memory_round is None:
         text.append(
             f"end_index does not grow from one round to the next ({_signed(prediction.growth)}), "
@@ -319,10 +341,11 @@ def failure_text(failure: Failure) -> Text:
 
 def trace_view(result: TraceResult, info: Heading, width: int) -> list[RenderableType]:
     """The whole explained trace, top to bottom."""
-    parts: list[RenderableType] = [heading(info), round_table(result.records)]
+    parts: list[RenderableType] = [heading(info), round_table(result.records), Text()]
     if result.failure is not None:
         parts.extend([failure_text(result.failure), Text()])
-    parts.extend([loading_text(result.site_peaks), Text()])
+    pages = bool(result.records) and _only_pages(result.records[0].buffers)
+    parts.extend([loading_text(result.site_peaks, pages or info.strategy == "page"), Text()])
     parts.append(explanation(result.records))
     parts.append(Text())
     parts.append(buffer_map(result.records, width, result.failure))
@@ -330,7 +353,7 @@ def trace_view(result: TraceResult, info: Heading, width: int) -> list[Renderabl
     parts.append(timeline(result.records, width))
     parts.append(Text())
     if result.failure is None:
-        parts.append(forecast_text(result.forecast))
+        parts.extend([forecast_text(result.forecast), Text()])
     if result.requirements:
         parts.append(requirements_table(result.requirements, info.rounds))
     return parts

@@ -1,0 +1,25 @@
+"""The trace views kept as golden files, rendered 80 columns wide without colour.
+
+Regenerate after an intended change with ``make golden`` and read the diff.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
+
+CASES: dict[str, list[str]] = {
+    "trace-naive.txt": ["trace", "--rounds", "10"],
+    "trace-tempalloc.txt": ["trace", "--strategy", "tempalloc", "--rounds", "10"],
+    "trace-double.txt": ["trace", "--strategy", "double", "--rounds", "4"],
+    "trace-page.txt": ["trace", "--strategy", "page", "--rounds", "4"],
+    "trace-out-of-memory.txt": ["trace", "--buffer-size", "200000"],
+    "trace-free-input.txt": ["trace", "--free-input", "--rounds", "3"],
+    "trace-parse-grow.txt": ["trace", "--parse", "grow", "--rounds", "3"],
+    "trace-read-exact.txt": ["trace", "--read", "exact", "--rounds", "3"],
+    "trace-long.txt": ["trace", "--rounds", "40", "--no-compare"],
+    "trace.csv": ["trace", "--format", "csv"],
+    "trace.jsonl": ["trace", "--format", "json", "--rounds", "2"],
+}

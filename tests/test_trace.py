@@ -1,0 +1,133 @@
+"""``aoc23 trace`` as a user runs it: golden views, JSON lines, CSV, SVG, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from golden_cases import CASES, ENV, GOLDEN
+
+from aoc23.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+B = 36888
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(main, list(args), env=env or ENV)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_the_view_matches_its_golden_file(name: str) -> None:
+    result = invoke(*CASES[name])
+    expected = (GOLDEN / name).read_text()
+    assert result.stdout == expected, f"run `make golden` if this change is intended: {name}"
+
+
+def golden_rows(name: str) -> dict[str, list[str]]:
+    """The round table of a golden view: label -> its cells."""
+    text = (GOLDEN / name).read_text()
+    table = text.split(" ─", 1)[1].split("no-op frees:", 1)[0]
+    rows = {}
+    for line in table.splitlines()[1:]:
+        cells = line.split()
+        if cells:
+            rows[cells[0]] = cells
+    return rows
+
+
+def test_the_golden_naive_view_tells_the_blogs_story() -> None:
+    rows = golden_rows("trace-naive.txt")
+    assert rows["0"][1] == "41864" and rows["9"][1] == "373856"
+    for k in range(1, 10):
+        _, memuse, growth, live, stranded, padding, site, offset = rows[str(k)]
+        assert (int(memuse), growth, int(live), int(stranded), padding) == (
+            41864 + k * B,
+            f"+{B}",
+            4970 + B,
+            k * B,
+            "6",
+        )
+        assert (site, offset) == ("grid.cells", f"@{4976 + (k - 1) * B}")
+    text = (GOLDEN / "trace-naive.txt").read_text()
+    assert "free(grid.cells, 36888 B @" in text and "runs out in round 226" in text
+
+
+def test_the_golden_tempalloc_view_strands_nothing() -> None:
+    rows = golden_rows("trace-tempalloc.txt")
+    assert len(rows) == 11
+    assert all(row[1] == "41864" and row[4] == "0" for row in rows.values())
+
+
+def test_the_out_of_memory_view_explains_and_exits_1() -> None:
+    result = invoke(*CASES["trace-out-of-memory.txt"])
+    assert result.exit_code == 1
+    assert "OutOfMemory in round 4's step" in result.stdout
+    assert "OOM " in result.stdout and f"+{B} ✗" in result.stdout
+
+
+def test_json_lines_are_complete_and_in_order() -> None:
+    result = invoke("trace", "--format", "json", "--rounds", "3")
+    assert result.exit_code == 0
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines[0]["type"] == "trace" and lines[0]["format_version"] == 1
+    rounds = [line for line in lines if line["type"] == "round"]
+    assert [r["round"] for r in rounds] == [0, 1, 2, 3] and rounds[-1]["final"]
+    assert [r["stranded"] for r in rounds] == [0, B, 2 * B, 3 * B]
+    frees = [line for line in lines if line["type"] == "free"]
+    assert [f["reclaimed"] for f in frees] == [False] * 3
+    assert lines[-5]["type"] == "forecast" and lines[-5]["out_of_memory_round"] == 226
+    assert [line["strategy"] for line in lines[-4:]] == ["naive", "tempalloc", "double", "page"]
+
+
+def test_json_reports_an_out_of_memory() -> None:
+    result = invoke("trace", "--format", "json", "--buffer-size", "200000", "--no-compare")
+    assert result.exit_code == 1
+    last = json.loads(result.stdout.splitlines()[-1])
+    assert last["type"] == "out_of_memory" and last["round"] == 4 and last["size"] == B
+
+
+def test_csv_has_a_header_and_one_row_per_record() -> None:
+    result = invoke("trace", "--format", "csv", "--rounds", "2")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [row["round"] for row in rows] == ["0", "1", "end"]
+    assert [int(row["stranded"]) for row in rows] == [0, B, 2 * B]
+    assert [int(row["no_op_bytes"]) for row in rows] == [0, B, B]
+
+
+def test_svg_is_saved(tmp_path: Path) -> None:
+    picture = tmp_path / "trace.svg"
+    result = invoke("trace", "--rounds", "2", "--no-compare", "--svg", str(picture))
+    assert result.exit_code == 0
+    svg = picture.read_text()
+    assert svg.startswith("<svg") and "41864" in svg
+
+
+def test_piped_output_has_no_colour_codes() -> None:
+    result = invoke("trace", "--rounds", "2", "--no-compare", env={"COLUMNS": "80"})
+    assert "\x1b[" not in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+
+
+def test_a_given_input_is_traced(tmp_path: Path) -> None:
+    result = invoke("trace", str(ROOT / "inputs" / "example.txt"), "--rounds", "1", "--no-compare")
+    assert result.exit_code == 0 and "example.txt (56 B, 22 elves)" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "no such file"), (b"#x\n", "example.txt:1:2"), (b"...\n", "no elves")],
+)
+def test_bad_input_is_one_line_and_exit_3(
+    tmp_path: Path, content: bytes | None, message: str
+) -> None:
+    path = tmp_path / "example.txt"
+    if content is not None:
+        path.write_bytes(content)
+    result = invoke("trace", str(path), "--no-compare")
+    assert result.exit_code == 3 and result.stdout == ""
+    assert message in result.stderr and len(result.stderr.splitlines()) == 1
