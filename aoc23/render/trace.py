@@ -44,12 +44,18 @@ class Heading:
     what_ifs: tuple[str, ...] = ()
 
 
+def _lead(words: str, style: str) -> Text:
+    """A plain Text that starts with ``words`` in ``style`` (the rest stays unstyled)."""
+    text = Text()
+    text.append(words, style=style)
+    return text
+
+
 def heading(info: Heading) -> Text:
-    text = Text(f"aoc23 trace: {info.strategy}", style="bold")
+    text = _lead(f"aoc23 trace: {info.strategy}", "bold")
     text.append(
         f" · {info.input_name} ({info.input_size} B, {info.elves} elves)"
         f" · {info.rounds} rounds · " + _memory_of(info),
-        style="default",
     )
     if info.what_ifs:
         text.append(f"\nwhat-if: {', '.join(info.what_ifs)}", style="cyan")
@@ -96,7 +102,7 @@ def round_table(records: Sequence[RoundRecord]) -> Table:
 
 def loading_text(site_peaks: Mapping[str, int], pages: bool) -> Text:
     """How much room each step of loading needed at its peak."""
-    text = Text("Loading peaks: ", style="bold")
+    text = _lead("Loading peaks: ", "bold")
     used = "bytes mapped" if pages else "end_index"
     parts = [f"{site} took {used} to {peak}" for site, peak in site_peaks.items()]
     consequence = "." if pages else "; a smaller buffer fails right there."
@@ -122,7 +128,7 @@ def explanation(records: Sequence[RoundRecord]) -> Text:
             "was reset, so nothing is stranded."
         )
     first = next(record for record in records if record.no_op_frees)
-    text = Text("Why end_index grows: ", style="bold")
+    text = _lead("Why end_index grows: ", "bold")
     when = "while loading" if first.index == 0 else f"in the step before round {first.label}"
     text.append(f"{when}, ")
     text.append(first.no_op_frees[0].describe(), style="red")
@@ -233,7 +239,7 @@ def _map_title(
     records: Sequence[RoundRecord],
     shown: Sequence[RoundRecord],
 ) -> Text:
-    title = Text("Buffer map", style="bold")
+    title = _lead("Buffer map", "bold")
     per_cell = max(scale, 1) / bar_width
     title.append(f": one cell = {per_cell:.0f} bytes; the number is end_index")
     sizes = {view.size for _, view in rows}
@@ -255,7 +261,7 @@ def timeline(records: Sequence[RoundRecord], width: int) -> Group:
     label_width = len(str(top))
     columns = _sample(records, max(1, (width - label_width - 3) // 2))
     lines: list[RenderableType] = []
-    title = Text("Timeline", style="bold")
+    title = _lead("Timeline", "bold")
     when = "the end" if peak.final else f"round {peak.label}"
     title.append(f": ▓ end_index, █ live bytes; peak {peak.memuse} at {when}")
     lines.append(title)
@@ -284,7 +290,7 @@ def _tick(record: RoundRecord) -> str:
 
 
 def forecast_text(prediction: Forecast | None) -> Text:
-    text = Text("Forecast: ", style="bold")
+    text = _lead("Forecast: ", "bold")
     if prediction is None:
         text.append("no step ran, so there is no rate to go by.")
     elif prediction.buffer_size is None:
@@ -327,7 +333,7 @@ def _need(row: Requirement) -> str:
 def failure_text(failure: Failure) -> Text:
     event = failure.event
     when = "while loading" if failure.round is None else f"in round {failure.round}'s step"
-    text = Text("OutOfMemory ", style="bold red")
+    text = _lead("OutOfMemory ", "bold red")
     text.append(f"{when}: {event.site} asked {event.allocator} for {event.size} bytes ")
     text.append(f"(align {event.alignment}) at end_index {event.used}")
     if event.capacity is not None:
