@@ -175,3 +175,21 @@ def test_verify_without_the_compiler_says_how_to_install_it(
 def test_verify_with_a_missing_input_is_exit_3(tmp_path: Path) -> None:
     result = invoke("verify", str(tmp_path / "nope.txt"))
     assert result.exit_code == 3 and "no such file" in result.stderr
+
+
+def test_freeing_the_input_prints_the_same_lines() -> None:
+    plain = invoke("solve", BLOG, "--rounds", "3")
+    freed = invoke("solve", BLOG, "--rounds", "3", "--free-input")
+    assert freed.exit_code == 0 and freed.stdout == plain.stdout
+
+
+def test_growing_the_parse_starts_higher() -> None:
+    result = invoke("solve", BLOG, "--rounds", "1", "--parse", "grow")
+    assert result.stdout.splitlines() == ["Round 0 memuse: 78872"]
+
+
+@pytest.mark.parametrize(("read", "where"), [("readfile", "the input"), ("exact", "grid.cells")])
+def test_an_exact_read_needs_no_room_to_grow(read: str, where: str) -> None:
+    result = invoke("solve", BLOG, "--buffer-size", "7000", "--read", read)
+    assert result.exit_code == 1
+    assert f"allocating {where}" in result.stderr
