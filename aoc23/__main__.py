@@ -1,3 +1,3 @@
-from aoc23.cli import main
+from aoc23.cli import entry
 
-main(prog_name="aoc23")
+entry()

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -18,12 +18,16 @@ from aoc23.generate import generate
 from aoc23.simulation import PART1_ROUNDS, Answer, run
 from aoc23.strategies import DEFAULT_BUFFER_SIZE, DEFAULT_TEMP_SIZE, STRATEGIES, Settings
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 EXIT_CODES = """\b
 Exit status:
   0  success
   1  OutOfMemory (as the real Zig program: main returned an error)
   2  usage error (a bad option or argument)
-  3  the puzzle input is missing, unreadable or not a day 23 grid"""
+  3  the puzzle input is missing, unreadable or not a day 23 grid
+  130  interrupted (Ctrl-C); 141  stdout's reader went away (| head)"""
 
 _UNITS = {
     "": 1,
@@ -131,8 +135,20 @@ def _read_input(source: str) -> bytes:
 
 
 def _emit(line: str) -> None:
-    click.echo(line)
-    sys.stdout.flush()
+    """One line to stdout, flushed at once so a script reading live sees it."""
+    with _reader_may_leave():
+        click.echo(line)
+        sys.stdout.flush()
+
+
+@contextmanager
+def _reader_may_leave() -> Iterator[None]:
+    """End quietly with status 141 when stdout's reader has gone (``| head``)."""
+    try:
+        yield
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(EXIT_BROKEN_PIPE)
 
 
 def _fail(lines: list[str], code: int) -> NoReturn:
@@ -300,9 +316,8 @@ def verify(
         _fail([render.input_error_line(error, input_file or "-")], error.exit_code)
     except reference.ZigUnavailable as error:
         _fail([f"error: {error}"], error.exit_code)
-    from rich.console import Console
-
-    Console().print(render.verify_table(comparison))
+    with _reader_may_leave():
+        _console().print(render.verify_table(comparison))
     for line in render.verify_verdict(comparison):
         _emit(line)
     sys.exit(0 if comparison.matches else 1)
@@ -474,11 +489,9 @@ def _trace_rich(
     input_file: str | None,
     svg: str | None,
 ) -> None:
-    from rich.console import Console
-
     from aoc23.render import trace as view
 
-    console = Console(record=svg is not None)
+    console = _console(record=svg is not None)
     what_ifs = tuple(
         label
         for label, active in (
@@ -497,7 +510,45 @@ def _trace_rich(
         settings.buffer_size,
         what_ifs,
     )
-    for renderable in view.trace_view(result, info, console.width):
-        console.print(renderable)
+    with _reader_may_leave():
+        for renderable in view.trace_view(result, info, console.width):
+            console.print(renderable)
     if svg is not None:
         console.save_svg(svg, title="aoc23 trace")
+
+
+EXIT_INTERRUPTED = 130
+"""Ctrl-C, as a shell reports a process ended by SIGINT."""
+EXIT_BROKEN_PIPE = 141
+"""The reader of stdout went away (e.g. ``| head``), as a shell reports SIGPIPE."""
+
+
+def entry() -> None:
+    """The ``aoc23`` program: :func:`main`, with Ctrl-C and a closed pipe ending quietly."""
+    try:
+        code = main.main(prog_name="aoc23", standalone_mode=False)
+    except click.exceptions.Abort:
+        sys.exit(EXIT_INTERRUPTED)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _console(record: bool = False) -> Console:
+    """A rich console whose closed pipe ends like every other (see ``_reader_may_leave``)."""
+    from rich.console import Console
+
+    class PipeAwareConsole(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return PipeAwareConsole(record=record)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush cannot fail again."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

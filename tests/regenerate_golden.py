@@ -7,7 +7,6 @@ from golden_cases import CASES, ENV, GOLDEN
 
 from aoc23.cli import main
 
-
 SCREENSHOT = GOLDEN / "trace-naive.svg"
 """The README's picture: the colour view, saved with --svg (not compared byte for byte, as
 its markup depends on the rich version)."""

@@ -1,6 +1,9 @@
 """The command line as a user and a script see it: stdout, stderr and exit status apart."""
 
 import re
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -193,3 +196,37 @@ def test_an_exact_read_needs_no_room_to_grow(read: str, where: str) -> None:
     result = invoke("solve", BLOG, "--buffer-size", "7000", "--read", read)
     assert result.exit_code == 1
     assert f"allocating {where}" in result.stderr
+
+
+def start(*args: str) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "aoc23", *args]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("solve", BLOG, "--part", "2", "--strategy", "tempalloc"),
+        ("trace", "--rounds", "60", "--no-compare"),
+        ("trace", "--rounds", "60", "--format", "json", "--no-compare"),
+    ],
+)
+def test_a_reader_that_goes_away_ends_it_quietly(args: tuple[str, ...]) -> None:
+    process = start(*args)
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    assert process.wait(timeout=60) == 141
+    assert first and process.stderr.read() == b""
+
+
+def test_ctrl_c_ends_with_130_and_keeps_the_lines_printed() -> None:
+    process = start("solve", BLOG, "--part", "2", "--strategy", "tempalloc")
+    assert process.stdout is not None and process.stderr is not None
+    lines = [process.stdout.readline() for _ in range(3)]
+    process.send_signal(signal.SIGINT)
+    rest, errors = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert lines[0] == b"Round 0 memuse: 41864\n"
+    assert all(line.startswith(b"Round ") for line in (b"".join(lines) + rest).splitlines())
+    assert b"Traceback" not in errors
