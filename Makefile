@@ -5,14 +5,17 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 PYTEST_ARGS ?=
+LATEST_VENV := .venv-zig-latest
+LATEST_ZIG := 0.17.1
+LATEST_STAMP := $(LATEST_VENV)/.installed-zig-$(LATEST_ZIG)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint unit fuzz-zig golden clean
+.PHONY: help run test lint unit fuzz-zig golden zig-latest clean
 N ?= 500
 SEED ?= 1
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-11s %s\n", $$1, $$2}'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +34,8 @@ run: $(RUN_STAMP) ## Run the blog's program on the bundled input: its memuse lin
 test: lint unit ## Lint, type-check and run every test (real-Zig comparisons included)
 
 lint: $(TEST_STAMP) ## ruff and mypy --strict on the package
-	$(BIN)/ruff check aoc23 tests
-	$(BIN)/ruff format --check aoc23 tests
+	$(BIN)/ruff check aoc23 tests bench
+	$(BIN)/ruff format --check aoc23 tests bench
 	$(BIN)/mypy aoc23
 
 unit: $(TEST_STAMP) ## The pytest suite
@@ -44,5 +47,13 @@ fuzz-zig: $(TEST_STAMP) ## N random cases (N=500) against real Zig; prints the m
 golden: $(TEST_STAMP) ## Rewrite tests/golden/ (the trace views) from the current code
 	$(BIN)/python tests/regenerate_golden.py
 
+$(LATEST_STAMP):
+	$(PYTHON) -m venv $(LATEST_VENV)
+	$(LATEST_VENV)/bin/python -m pip install --quiet 'ziglang==$(LATEST_ZIG)'
+	touch $@
+
+zig-latest: $(TEST_STAMP) $(LATEST_STAMP) ## The reference on Zig 0.11.0 and on the newest ziglang (0.17.1): which figures change
+	$(BIN)/python bench/zig_latest.py --latest-python $(LATEST_VENV)/bin/python
+
 clean: ## Remove the virtual environment and caches
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis zig/.cache zig/out
+	rm -rf $(VENV) $(LATEST_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis zig/.cache zig/out

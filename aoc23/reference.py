@@ -9,7 +9,7 @@ import re
 import struct
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -55,18 +55,29 @@ def cache_dir() -> Path:
     return Path(root)
 
 
-def build(optimize: str = "ReleaseSafe") -> Path:
-    """Compile the reference (once per source and mode; later calls reuse the binary)."""
-    code = source()
+def build(
+    optimize: str = "ReleaseSafe",
+    *,
+    zig: Sequence[str] | None = None,
+    source_path: Path | None = None,
+    version: str = ZIG_VERSION,
+) -> Path:
+    """Compile the reference (once per source and mode; later calls reuse the binary).
+
+    By default: ``zig/day23.zig`` with the installed ``ziglang`` (which must be
+    :data:`ZIG_VERSION`). ``zig`` is another compiler's command (e.g. ``[python, "-m",
+    "ziglang"]`` of another environment), ``source_path`` the program written for it and
+    ``version`` its name in the cache (see ``bench/zig_latest.py``)."""
+    code = source() if source_path is None else source_path.read_bytes()
     digest = hashlib.sha256(code + optimize.encode()).hexdigest()[:16]
-    out_dir = cache_dir() / f"day23-{ZIG_VERSION}-{optimize}-{digest}"
+    out_dir = cache_dir() / f"day23-{version}-{optimize}-{digest}"
     binary = out_dir / "day23"
     if binary.exists():
         return binary
-    command = _zig_command()
+    command = _zig_command() if zig is None else list(zig)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "day23.zig").write_bytes(code)
-    zig_cache = cache_dir() / "zig-cache"
+    zig_cache = cache_dir() / ("zig-cache" if version == ZIG_VERSION else f"zig-cache-{version}")
     result = subprocess.run(
         [
             *command,

@@ -32,10 +32,7 @@ def play_round(elves: set[tuple[int, int]], first: int) -> tuple[set[tuple[int, 
 
 def solve(text: str) -> tuple[int, int]:
     elves = {
-        (x, y)
-        for y, line in enumerate(text.splitlines())
-        for x, c in enumerate(line)
-        if c == "#"
+        (x, y) for y, line in enumerate(text.splitlines()) for x, c in enumerate(line) if c == "#"
     }
     part1 = -1
     rounds = 0
