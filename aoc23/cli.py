@@ -289,20 +289,37 @@ Exit status:
 @_strategy_option
 @click.option("--buffer-size", type=ByteSize(), default=DEFAULT_BUFFER_SIZE, show_default="8MiB")
 @click.option("--rounds", type=click.IntRange(min=0), default=PART1_ROUNDS, show_default=True)
+@click.option(
+    "--part",
+    type=click.Choice(["2"]),
+    default=None,
+    help="2: instead of --rounds, run until no elf moves (part 2).",
+)
 @click.option("--temp-size", type=ByteSize(), default=DEFAULT_TEMP_SIZE, show_default=True)
+@_what_if_options
 def verify(
-    input_file: str | None, strategy: str, buffer_size: int, rounds: int, temp_size: int
+    input_file: str | None,
+    strategy: str,
+    buffer_size: int,
+    rounds: int,
+    part: str | None,
+    temp_size: int,
+    read: str,
+    parse: str,
+    free_input: bool,
 ) -> None:
     """Check aoc23 against the real Zig 0.11.0 compiler on your machine.
 
     Builds the bundled reference program (zig/day23.zig, cached after the first build),
     runs it and aoc23 on INPUT (default: the bundled 70x70 input), and compares every
-    printed line, the exit status, where OutOfMemory happened, and every byte of the fixed
-    buffers after each round. Needs the ziglang package: pip install 'aoc23[zig]'.
+    printed line, the exit status, where OutOfMemory happened, every byte of the fixed
+    buffers after each round, and every allocator call (what aoc23 trace shows). Needs
+    the ziglang package: pip install 'aoc23[zig]'.
 
     \b
-    Example:
+    Examples:
       aoc23 verify inputs/blog-70x70.txt --strategy naive --rounds 10
+      aoc23 verify inputs/example.txt --part 2 --parse grow --free-input
     """
     from aoc23 import fidelity, reference
 
@@ -310,7 +327,18 @@ def verify(
         with _input_path(input_file) as path:
             if not path.is_file():
                 raise PuzzleInputError("no such file")
-            case = fidelity.Case(path, strategy, buffer_size, rounds, temp_size)
+            settings = _settings(buffer_size, temp_size, read, parse, free_input)
+            case = fidelity.Case(
+                path,
+                strategy,
+                buffer_size,
+                None if part == "2" else rounds,
+                temp_size,
+                read=settings.read,
+                parse=settings.parse,
+                free_input=settings.free_input,
+                trace=True,
+            )
             comparison = fidelity.compare(case, reference.build())
     except PuzzleInputError as error:
         _fail([render.input_error_line(error, input_file or "-")], error.exit_code)

@@ -143,6 +143,14 @@ def test_verify_shows_ten_matching_rounds() -> None:
 
 
 @pytest.mark.zig
+@pytest.mark.zig
+def test_verify_part_2_with_the_what_ifs() -> None:
+    args = ("--part", "2", "--parse", "grow", "--free-input", "--read", "exact")
+    result = invoke("verify", EXAMPLE, "--strategy", "double", *args)
+    assert result.exit_code == 0, result.output
+    assert "20 rounds" in result.stdout and "allocator calls" in result.stdout
+
+
 def test_verify_without_an_input_uses_the_bundled_one() -> None:
     result = invoke("verify", "--rounds", "2", "--strategy", "tempalloc")
     assert result.exit_code == 0 and "41864" in result.stdout

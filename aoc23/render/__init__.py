@@ -57,5 +57,9 @@ def verify_verdict(comparison: Comparison) -> list[str]:
     problems = comparison.mismatches()
     if not problems:
         rounds = sum(1 for c in comparison.checks if c.zig is not None)
-        return [f"match: {rounds} rounds, every line, exit status and buffer byte agree"]
+        calls = sum(1 for line in comparison.zig_trace if not line.startswith("Round "))
+        return [
+            f"match: {rounds} rounds, every line, exit status and buffer byte agree, "
+            f"and all {calls} allocator calls"
+        ]
     return [f"MISMATCH: {problem}" for problem in problems]
