@@ -41,13 +41,18 @@ _UNITS = {
     "kb": 1000,
     "mb": 1000**2,
     "gb": 1000**3,
+    "t": 1 << 40,
+    "tib": 1 << 40,
+    "tb": 1000**4,
 }
+MAX_BUFFER = 1 << 47
+"""128 TiB, the x86-64 user address space: no real buffer can be larger."""
 _SIZE = re.compile(r"\s*(\d+)\s*([a-zA-Z]*)\s*")
 
 
 class ByteSize(click.ParamType):  # type: ignore[type-arg]
-    """A number of bytes: ``40000``, ``40KiB``, ``8MiB``, ``1GiB`` (K/M/G are binary too;
-    KB/MB/GB are decimal)."""
+    """A number of bytes: ``40000``, ``40KiB``, ``8MiB``, ``1GiB``, ``1TiB`` (K/M/G/T are
+    binary too; KB/MB/GB/TB are decimal), at most 128TiB."""
 
     name = "size"
 
@@ -62,7 +67,10 @@ class ByteSize(click.ParamType):  # type: ignore[type-arg]
                 param,
                 ctx,
             )
-        return int(match.group(1)) * _UNITS[unit]
+        size = int(match.group(1)) * _UNITS[unit]
+        if size > MAX_BUFFER:
+            self.fail(f"{value!r} is more than 128TiB, the x86-64 address space", param, ctx)
+        return size
 
 
 def _strategy_option(function: Any) -> Any:
@@ -74,6 +82,18 @@ def _strategy_option(function: Any) -> Any:
         help="How each step allocates its new table: "
         + "; ".join(f"{name}: {cls.summary}" for name, cls in STRATEGIES.items())
         + ".",
+    )(function)
+
+
+def _buffer_size_option(function: Any) -> Any:
+    return click.option(
+        "--buffer-size",
+        type=ByteSize(),
+        default=DEFAULT_BUFFER_SIZE,
+        show_default="8MiB",
+        help="Bytes in the fixed buffer (each of the two, for 'double'): a number, or one "
+        "with K/KiB, M/MiB, G/GiB, T/TiB (binary) or KB/MB/GB/TB (decimal); 0 to 128TiB. "
+        "Only what the run touches is ever held in memory.",
     )(function)
 
 
@@ -174,13 +194,7 @@ def main() -> None:
 @main.command(epilog=EXIT_CODES)
 @click.argument("input_file", metavar="INPUT")
 @_strategy_option
-@click.option(
-    "--buffer-size",
-    type=ByteSize(),
-    default=DEFAULT_BUFFER_SIZE,
-    show_default="8MiB",
-    help="Bytes in the fixed buffer (each of the two, for 'double').",
-)
+@_buffer_size_option
 @click.option(
     "--rounds",
     type=click.IntRange(min=0),
@@ -287,7 +301,7 @@ Exit status:
 @main.command(epilog=VERIFY_EXIT_CODES)
 @click.argument("input_file", metavar="[INPUT]", required=False)
 @_strategy_option
-@click.option("--buffer-size", type=ByteSize(), default=DEFAULT_BUFFER_SIZE, show_default="8MiB")
+@_buffer_size_option
 @click.option("--rounds", type=click.IntRange(min=0), default=PART1_ROUNDS, show_default=True)
 @click.option(
     "--part",
@@ -383,7 +397,7 @@ Exit status:
 @click.argument("input_file", metavar="[INPUT]", required=False)
 @_strategy_option
 @click.option("--rounds", type=click.IntRange(min=0), default=PART1_ROUNDS, show_default=True)
-@click.option("--buffer-size", type=ByteSize(), default=DEFAULT_BUFFER_SIZE, show_default="8MiB")
+@_buffer_size_option
 @click.option("--temp-size", type=ByteSize(), default=DEFAULT_TEMP_SIZE, show_default=True)
 @_what_if_options
 @click.option(

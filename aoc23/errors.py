@@ -36,7 +36,7 @@ class OutOfMemory(Aoc23Error):
 
     def context(self) -> str:
         """One line: when, what, how much, and how full the buffer was."""
-        when = "while building the grid" if self.round is None else f"in round {self.round}"
+        when = "while loading" if self.round is None else f"in round {self.round}"
         what = f"allocating {self.site}" if self.site else "allocating"
         line = f"{when}, {what}: {self.size} bytes (align {self.alignment})"
         if self.end_index is not None and self.buffer_len is not None:

@@ -52,9 +52,7 @@ def test_out_of_memory_keeps_the_printed_lines_and_exits_1() -> None:
 def test_out_of_memory_before_any_round() -> None:
     result = invoke("solve", BLOG, "--buffer-size", "20000")
     assert result.exit_code == 1 and result.stdout == ""
-    assert result.stderr.splitlines()[1].startswith(
-        "while building the grid, allocating grid.cells"
-    )
+    assert result.stderr.splitlines()[1].startswith("while loading, allocating grid.cells")
 
 
 @pytest.mark.parametrize(
@@ -85,7 +83,15 @@ def test_missing_file_and_directory_are_input_errors(tmp_path: Path) -> None:
         ["--strategy", "arena"],
         ["--buffer-size", "lots"],
         ["--buffer-size", "-5"],
+        ["--buffer-size", "1.5MiB"],
+        ["--buffer-size", "129TiB"],
+        ["--buffer-size", "99999999999999GiB"],
         ["--rounds", "-1"],
+        ["--rounds", "ten"],
+        ["--part", "3"],
+        ["--part", "2", "--rounds", "3"],
+        ["--read", "mmap"],
+        ["--parse", "lazy"],
     ],
 )
 def test_usage_errors_exit_2(args: list[str]) -> None:
@@ -95,7 +101,18 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
 
 @pytest.mark.parametrize(
     ("size", "rounds_printed"),
-    [("200000", 5), ("195KiB", 5), ("0.2MB", None), ("1MiB", 10), ("1m", 10), ("1000kb", 10)],
+    [
+        ("200000", 5),
+        ("195KiB", 5),
+        ("0.2MB", None),
+        ("1MiB", 10),
+        ("1m", 10),
+        ("1000kb", 10),
+        ("1GB", 10),
+        ("64GiB", 10),
+        ("1TB", 10),
+        ("128TiB", 10),
+    ],
 )
 def test_buffer_sizes_take_suffixes(size: str, rounds_printed: int | None) -> None:
     result = invoke("solve", BLOG, "--buffer-size", size)
@@ -105,6 +122,23 @@ def test_buffer_sizes_take_suffixes(size: str, rounds_printed: int | None) -> No
         assert (
             sum(line.startswith("Round") for line in result.stdout.splitlines()) == rounds_printed
         )
+
+
+@pytest.mark.parametrize("size", ["0", "1", "4969"])
+def test_buffers_too_small_to_read_the_input_run_out_while_loading(size: str) -> None:
+    result = invoke("solve", BLOG, "--buffer-size", size)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "while loading, allocating the input (readFileAlloc): 4970 bytes" in result.stderr
+
+
+def test_zero_rounds_print_nothing_and_succeed() -> None:
+    result = invoke("solve", BLOG, "--rounds", "0")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_a_huge_round_count_ends_when_the_buffer_does() -> None:
+    result = invoke("solve", BLOG, "--rounds", str(10**15), "--buffer-size", "200000")
+    assert result.exit_code == 1 and len(result.stdout.splitlines()) == 5
 
 
 def test_gen_is_deterministic_and_makes_the_bundled_input(tmp_path: Path) -> None:

@@ -103,7 +103,7 @@ def test_a_2000_by_2000_input_runs_out_of_memory_while_building_the_grid(tmp_pat
     path.write_bytes(generate(2000, 2000, 0.5, 1))
     result = solve(path)
     assert result.exit_code == 1
-    assert "while building the grid, allocating grid.cells" in result.stderr
+    assert "while loading, allocating grid.cells" in result.stderr
 
 
 def test_a_file_without_a_final_newline_is_read_as_it_is(tmp_path: Path) -> None:
