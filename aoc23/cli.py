@@ -15,6 +15,7 @@ import click
 from aoc23 import analysis, render
 from aoc23.errors import OutOfMemory, PuzzleInputError
 from aoc23.generate import generate
+from aoc23.render.progress import RoundProgress
 from aoc23.simulation import PART1_ROUNDS, Answer, run
 from aoc23.strategies import DEFAULT_BUFFER_SIZE, DEFAULT_TEMP_SIZE, STRATEGIES, Settings
 
@@ -245,6 +246,7 @@ def solve(
     settings = _settings(buffer_size, temp_size, read, parse, free_input)
     until_settled = part == "2"
     limit = None if until_settled else (PART1_ROUNDS if rounds is None else rounds)
+    progress = RoundProgress(limit)
     try:
         text = _read_input(input_file)
         for output in run(text, strategy, settings, rounds=limit, until_settled=until_settled):
@@ -252,10 +254,15 @@ def solve(
                 _emit(render.answer_line(output))
             else:
                 _emit(render.round_line(output))
+                progress.round(output.index, output.memuse)
     except PuzzleInputError as error:
+        progress.close()
         _fail([render.input_error_line(error, input_file)], error.exit_code)
     except OutOfMemory as error:
+        progress.close()
         _fail(render.out_of_memory_lines(error), error.exit_code)
+    finally:
+        progress.close()
 
 
 @main.command(epilog=EXIT_CODES)

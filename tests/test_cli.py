@@ -1,9 +1,13 @@
 """The command line as a user and a script see it: stdout, stderr and exit status apart."""
 
+import os
+import pty
 import re
+import select
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -270,5 +274,42 @@ def test_ctrl_c_ends_with_130_and_keeps_the_lines_printed() -> None:
     rest, errors = process.communicate(timeout=60)
     assert process.returncode == 130
     assert lines[0] == b"Round 0 memuse: 41864\n"
-    assert all(line.startswith(b"Round ") for line in (b"".join(lines) + rest).splitlines())
+    printed = (b"".join(lines) + rest).splitlines()
+    assert all(line.startswith((b"Round ", b"part1: ")) for line in printed)
     assert b"Traceback" not in errors
+
+
+def run_with_terminal_stderr(*args: str, seconds: float) -> tuple[bytes, bytes, int]:
+    """Run aoc23 with stderr on a pseudo-terminal and stdout on a pipe; Ctrl-C after a while."""
+    controller, terminal = pty.openpty()
+    command = [sys.executable, "-m", "aoc23", *args]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=terminal)
+    os.close(terminal)
+    seen = b""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([controller], [], [], 0.1)
+        if ready:
+            try:
+                seen += os.read(controller, 4096)
+            except OSError:
+                break
+    process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=30)
+    os.close(controller)
+    return out, seen, process.returncode
+
+
+def test_a_long_run_shows_progress_on_a_terminal_stderr_only() -> None:
+    out, terminal, code = run_with_terminal_stderr(
+        "solve", BLOG, "--part", "2", "--strategy", "tempalloc", seconds=2.5
+    )
+    assert code == 130
+    assert b"rounds (until no elf moves); memuse 41864" in terminal
+    assert out.startswith(b"Round 0 memuse: 41864\n") and b"\x1b" not in out
+    assert all(line.startswith((b"Round ", b"part1: ")) for line in out.splitlines())
+
+
+def test_a_short_run_shows_no_progress() -> None:
+    out, terminal, code = run_with_terminal_stderr("solve", BLOG, seconds=1.5)
+    assert code == 0 and terminal == b"" and out.endswith(b"part1: 3764\n")

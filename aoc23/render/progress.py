@@ -1,0 +1,59 @@
+"""A progress bar on stderr for long runs whose lines go elsewhere.
+
+Shown only when stderr is a terminal and stdout is not (on a terminal the round lines are
+progress enough, and a bar would tangle with them), and only after a second.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+DELAY = 1.0
+"""Seconds a run must last before the bar appears (short runs never show one)."""
+
+
+class RoundProgress:
+    """Call :meth:`round` for every round line and :meth:`close` at the end (or on error)."""
+
+    def __init__(self, total: int | None, *, enabled: bool | None = None) -> None:
+        self.total = total
+        if enabled is None:
+            enabled = sys.stderr.isatty() and not sys.stdout.isatty()
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self._live: Any = None
+        self._task: Any = None
+
+    def round(self, index: int, memuse: int) -> None:
+        if not self.enabled:
+            return
+        if self._live is None:
+            if time.monotonic() - self.started < DELAY:
+                return
+            self._start()
+        self._live.update(self._task, completed=index + 1, memuse=memuse)
+
+    def close(self) -> None:
+        if self._live is not None:
+            self._live.stop()
+            self._live = None
+
+    def _start(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        goal = "rounds" if self.total is not None else "rounds (until no elf moves)"
+        self._live = Progress(
+            TextColumn("round {task.completed}"),
+            BarColumn(),
+            TextColumn(f"of {self.total or '?'} {goal}; memuse {{task.fields[memuse]}}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        self._task = self._live.add_task("aoc23", total=self.total, memuse=0)
+        self._live.start()
