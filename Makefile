@@ -10,7 +10,7 @@ LATEST_ZIG := 0.17.1
 LATEST_STAMP := $(LATEST_VENV)/.installed-zig-$(LATEST_ZIG)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint unit fuzz-zig golden zig-latest clean
+.PHONY: help run test lint unit fuzz fuzz-zig golden zig-latest clean
 N ?= 500
 SEED ?= 1
 
@@ -40,6 +40,9 @@ lint: $(TEST_STAMP) ## ruff and mypy --strict on the package
 
 unit: $(TEST_STAMP) ## The pytest suite
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+fuzz: $(TEST_STAMP) ## The hypothesis suites with 3000 examples each instead of 100
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_models.py tests/test_inputs.py --hypothesis-show-statistics
 
 fuzz-zig: $(TEST_STAMP) ## N random cases (N=500) against real Zig; prints the mismatch count
 	$(BIN)/python bench/fuzz_zig.py $(N) $(SEED)
