@@ -156,3 +156,15 @@ def test_page_allocator_maps_whole_pages_and_cannot_grow() -> None:
     assert allocator.resize(block, 5000) and pages.mapped == 2 * PAGE_SIZE
     allocator.free(type(block)(block.buffer, 0, 5000))
     assert pages.mapped == 0
+
+
+def test_freeing_the_last_block_twice_is_a_no_op_as_in_zig() -> None:
+    # Zig 0.11.0's FixedBufferAllocator asserts only that it owns the slice; a second free
+    # of a reclaimed block is no longer the last allocation, so it changes nothing.
+    fba = FixedBufferAllocator(Buffer(64, 0x1000))
+    first = fba.alloc(8, 0)
+    block = fba.alloc(8, 0)
+    assert first is not None and block is not None
+    fba.free(block, 0)
+    fba.free(block, 0)
+    assert fba.end_index == 8
