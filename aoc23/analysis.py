@@ -358,6 +358,11 @@ def requirement(
             pass
     except OutOfMemory as error:
         return Requirement(strategy, None, failure=f"cannot run: {error.context()}")
+    return _requirement_of(strategy, ledger)
+
+
+def _requirement_of(strategy: str, ledger: Ledger) -> Requirement:
+    """What a run that did not run out of memory needed, from its high-water marks."""
     if strategy == "page":
         return Requirement(strategy, None, peak_mapped=ledger.high_water("pages"))
     need = max(ledger.high_water("main"), ledger.high_water("second"))
@@ -407,11 +412,13 @@ def trace_run(
         if ledger.failure is None:
             raise
     prediction = None if ledger.failure else forecast(ledger.records, settings.buffer_size)
-    needs = (
-        [requirement(text, name, settings, rounds, False) for name in STRATEGIES]
-        if compare_strategies
-        else []
-    )
+    needs = []
+    if compare_strategies:
+        for name in STRATEGIES:
+            if name == strategy and ledger.failure is None:
+                needs.append(_requirement_of(name, ledger))
+            else:
+                needs.append(requirement(text, name, settings, rounds, False))
     elves = len(puzzle.parse(text))
     return TraceResult(
         elves, ledger.loading_peaks, ledger.records, ledger.failure, prediction, needs

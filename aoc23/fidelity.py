@@ -189,21 +189,28 @@ def same_bytes(ours: Buffer, theirs: DumpedBuffer) -> bool:
     return ours.data[:touched] == theirs.touched and rest.count(UNDEFINED) == len(rest)
 
 
+def run_reference(
+    case: Case, binary: Path, dump_path: Path | None = None
+) -> reference.ReferenceRun:
+    """The reference program (``binary``) on ``case``, dumping its buffers to ``dump_path``."""
+    return reference.run(
+        binary,
+        case.input_path,
+        case.strategy,
+        case.buffer_size,
+        case.rounds,
+        case.temp_size,
+        case.base_offset,
+        dump_path,
+        case.options(),
+    )
+
+
 def compare(case: Case, binary: Path) -> Comparison:
     result = Comparison(case)
     with tempfile.TemporaryDirectory() as scratch:
         dump = Path(scratch) / "dump.bin"
-        zig = reference.run(
-            binary,
-            case.input_path,
-            case.strategy,
-            case.buffer_size,
-            case.rounds,
-            case.temp_size,
-            case.base_offset,
-            dump,
-            case.options(),
-        )
+        zig = run_reference(case, binary, dump)
         result.zig_lines, result.zig_exit = zig.stdout_lines, zig.exit_code
         result.zig_trace = zig.trace_lines if case.trace else []
         result.zig_memuse = _memuse_by_round(zig.stdout_lines)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, TypeVar
 
 from aoc23 import puzzle
 from aoc23.errors import OutOfMemory
@@ -41,6 +41,8 @@ class Addresses:
     temp: int = 0x7FD0_0000_0000
     pages: int = 0x7F00_0000_0000
 
+
+Raw = TypeVar("Raw", bound=RawAllocator)
 
 ReadMode = Literal["readfile", "exact"]
 ParseMode = Literal["reserve", "grow"]
@@ -114,11 +116,12 @@ class Strategy:
     def _main_allocator(self) -> Allocator:
         buffer = Buffer(self.settings.buffer_size, self.settings.addresses.main)
         self.fba = FixedBufferAllocator(buffer)
-        return Allocator(self._traced(self.fba, "main", buffer.base))
+        self.main_raw = self._traced(self.fba, "main", buffer.base)
+        return Allocator(self.main_raw)
 
     def _traced(
-        self, raw: RawAllocator, name: str, base: int, *, counted: bool = True
-    ) -> RawAllocator:
+        self, raw: Raw, name: str, base: int, *, counted: bool = True
+    ) -> Raw | LoggingAllocator:
         """``raw`` itself, or behind a LoggingAllocator when the run is traced."""
         if self.tracer is None:
             return raw
@@ -214,17 +217,13 @@ class Double(Strategy):
         super().__init__(settings, tracer)
         other = Buffer(settings.buffer_size, settings.addresses.second)
         self.fbas = (self.fba, FixedBufferAllocator(other))
-        second = self._traced(self.fbas[1], "second", other.base)
-        self.allocators = (self.allocator, Allocator(second))
+        self.raws = (self.main_raw, self._traced(self.fbas[1], "second", other.base))
+        self.allocators = (self.allocator, Allocator(self.raws[1]))
         self.current = 0
 
     def step(self, round_index: int) -> bool:
         target = 1 - self.current
-        raw = self.allocators[target].raw
-        if isinstance(raw, LoggingAllocator):
-            raw.reset()
-        else:
-            self.fbas[target].reset()
+        self.raws[target].reset()
         new_cells = AutoHashMap(self.allocators[target])
         with self.site("new_cells (other buffer)"):
             new_cells.ensure_total_capacity(self.cells.count())

@@ -67,17 +67,7 @@ class Outcome:
 def run_reference(binary: Path, case: fidelity.Case, scratch: Path) -> Outcome:
     dump = scratch / "dump.bin"
     dump.unlink(missing_ok=True)
-    zig = reference.run(
-        binary,
-        case.input_path,
-        case.strategy,
-        case.buffer_size,
-        case.rounds,
-        case.temp_size,
-        case.base_offset,
-        dump,
-        case.options(),
-    )
+    zig = fidelity.run_reference(case, binary, dump)
     if not dump.exists():
         raise RuntimeError(f"{binary} did not start: {zig.stderr.strip()}")
     snapshots = list(reference.iter_snapshots(dump))
@@ -135,20 +125,7 @@ def same_snapshots(old: Outcome, new: Outcome) -> bool | None:
 def calls(old: Path, new: Path, case: fidelity.Case) -> str:
     """How the allocator calls (``--trace``) of the two compare: same, or which differ."""
     traced = replace(case, trace=True)
-    a, b = (
-        reference.run(
-            binary,
-            case.input_path,
-            case.strategy,
-            case.buffer_size,
-            case.rounds,
-            case.temp_size,
-            case.base_offset,
-            None,
-            traced.options(),
-        )
-        for binary in (old, new)
-    )
+    a, b = (fidelity.run_reference(traced, binary) for binary in (old, new))
     if a.trace_lines == b.trace_lines:
         return "same"
     reading = f"site={READ_SITE} "

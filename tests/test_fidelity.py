@@ -198,14 +198,9 @@ def test_the_forecast_round_is_where_real_zig_runs_out(
         path.read_bytes(), "naive", settings_of(what_if, buffer_size), 3, compare_strategies=False
     )
     assert result.forecast is not None and result.forecast.out_of_memory_round is not None
-    zig = reference.run(
-        binary, path, "naive", buffer_size, 1000, 40_000, 0, None, zig_options(what_if)
-    )
+    case = fidelity.Case(path, "naive", buffer_size, 1000, **WHAT_IFS[what_if])
+    zig = fidelity.run_reference(case, binary)
     assert zig.oom is not None and zig.oom.round == result.forecast.out_of_memory_round
-
-
-def zig_options(what_if: str) -> tuple[str, ...]:
-    return fidelity.Case(INPUTS, "naive", 0, 0, **WHAT_IFS[what_if]).options()
 
 
 # -- the suite must notice a broken rule ----------------------------------------------------

@@ -350,8 +350,7 @@ def trace_view(result: TraceResult, info: Heading, width: int) -> list[Renderabl
     parts: list[RenderableType] = [heading(info), round_table(result.records), Text()]
     if result.failure is not None:
         parts.extend([failure_text(result.failure), Text()])
-    pages = bool(result.records) and _only_pages(result.records[0].buffers)
-    parts.extend([loading_text(result.site_peaks, pages or info.strategy == "page"), Text()])
+    parts.extend([loading_text(result.site_peaks, info.strategy == "page"), Text()])
     parts.append(explanation(result.records))
     parts.append(Text())
     parts.append(buffer_map(result.records, width, result.failure))
