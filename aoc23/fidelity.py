@@ -185,8 +185,9 @@ def same_bytes(ours: Buffer, theirs: DumpedBuffer) -> bool:
         return False
     touched = len(theirs.touched)
     ours.materialize(touched)
-    rest = bytes(ours.data[touched:])
-    return ours.data[:touched] == theirs.touched and rest.count(UNDEFINED) == len(rest)
+    mine = ours.touched()
+    rest = mine[touched:]
+    return mine[:touched] == theirs.touched and rest.count(UNDEFINED) == len(rest)
 
 
 def run_reference(

@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from typing import ClassVar, Literal, TypeVar
 
 from aoc23 import puzzle
+from aoc23.bitboard import Board
 from aoc23.errors import OutOfMemory
 from aoc23.events import Tracer
 from aoc23.zigstd.fs import read_file_alloc
 from aoc23.zigstd.hash_map import AutoHashMap
 from aoc23.zigstd.heap import FixedBufferAllocator, PageAllocator
+from aoc23.zigstd.keys import KeySpace
 from aoc23.zigstd.logging import LoggingAllocator
 from aoc23.zigstd.mem import Allocator, Buffer, RawAllocator, Slice
 
@@ -92,14 +94,6 @@ class CallSite:
             self.name = outer
 
 
-def fill_next(cells: AutoHashMap, new_cells: AutoHashMap, round_index: int) -> bool:
-    """Put every elf's end-of-round tile into ``new_cells``; True if any elf moved."""
-    positions, moved = puzzle.step(list(cells.key_iterator()), round_index)
-    for position in positions:
-        new_cells.put_assume_capacity(position)
-    return moved
-
-
 class Strategy:
     """The blog's ``main``: a main allocator, the input, and ``grid.cells``."""
 
@@ -111,7 +105,9 @@ class Strategy:
         self.tracer = tracer
         self.site = CallSite()
         self.allocator = self._main_allocator()
-        self.cells = AutoHashMap(self.allocator)
+        self.keys = KeySpace()
+        self.cells = AutoHashMap(self.allocator, self.keys)
+        self.board: Board | None = None
 
     def _main_allocator(self) -> Allocator:
         buffer = Buffer(self.settings.buffer_size, self.settings.addresses.main)
@@ -133,6 +129,9 @@ class Strategy:
         with self.site(INPUT_SITES[self.settings.read]):
             block = self._read(text)
         elves = puzzle.parse(text)
+        self.board = Board.around(elves)
+        self.keys = KeySpace(self.board.window)
+        self.cells.rekey(self.keys)
         with self.site("grid.cells"):
             if self.settings.parse == "grow":
                 for elf in elves:
@@ -156,6 +155,22 @@ class Strategy:
     def step(self, round_index: int) -> bool:
         raise NotImplementedError
 
+    def make_room(self) -> Board:
+        """The board, in a wider window first if an elf reached the edge of its window."""
+        assert self.board is not None, "load the input first"
+        if self.board.needs_room():
+            self.board = self.board.grown()
+            self.keys = self.keys.regrid(self.board.window)
+            self.cells.rekey(self.keys)
+        return self.board
+
+    def fill_next(self, new_cells: AutoHashMap, board: Board, round_index: int) -> bool:
+        """Put every elf's end-of-round tile into ``new_cells``, visiting ``grid.cells`` in
+        slot order as the blog's loop does; True if any elf moved."""
+        moves = board.step(round_index)
+        new_cells.put_each_moved(self.cells, moves.codes, moves.offsets)
+        return moves.moved
+
     def memuse(self) -> int:
         """What the blog prints each round."""
         return self.fba.end_index
@@ -176,10 +191,11 @@ class Naive(Strategy):
     )
 
     def step(self, round_index: int) -> bool:
-        new_cells = AutoHashMap(self.allocator)
+        board = self.make_room()
+        new_cells = AutoHashMap(self.allocator, self.keys)
         with self.site("new_cells"):
             new_cells.ensure_total_capacity(self.cells.count())
-        moved = fill_next(self.cells, new_cells, round_index)
+        moved = self.fill_next(new_cells, board, round_index)
         with self.site("grid.cells"):
             self.cells.deinit()
         self.cells = new_cells
@@ -194,16 +210,15 @@ class TempAlloc(Strategy):
     )
 
     def step(self, round_index: int) -> bool:
+        board = self.make_room()
         temp = Buffer(self.settings.temp_size, self.settings.addresses.temp)
         scratch = self._traced(FixedBufferAllocator(temp), "temp", temp.base, counted=False)
-        new_cells = AutoHashMap(Allocator(scratch))
+        new_cells = AutoHashMap(Allocator(scratch), self.keys)
         with self.site("new_cells (temporary buffer)"):
             new_cells.ensure_total_capacity(self.cells.count())
-        moved = fill_next(self.cells, new_cells, round_index)
-        self.cells.clear_retaining_capacity()
-        for position in new_cells.key_iterator():
-            self.cells.put_assume_capacity(position)
-        return moved
+        moves = board.step(round_index)
+        self.cells.move_through(new_cells, moves.codes, moves.offsets)
+        return moves.moved
 
 
 class Double(Strategy):
@@ -222,12 +237,13 @@ class Double(Strategy):
         self.current = 0
 
     def step(self, round_index: int) -> bool:
+        board = self.make_room()
         target = 1 - self.current
         self.raws[target].reset()
-        new_cells = AutoHashMap(self.allocators[target])
+        new_cells = AutoHashMap(self.allocators[target], self.keys)
         with self.site("new_cells (other buffer)"):
             new_cells.ensure_total_capacity(self.cells.count())
-        moved = fill_next(self.cells, new_cells, round_index)
+        moved = self.fill_next(new_cells, board, round_index)
         with self.site("grid.cells"):
             self.cells.deinit()
         self.cells = new_cells

@@ -236,7 +236,6 @@ def test_breaking_a_rule_on_purpose_is_noticed(
 ) -> None:
     owner, attribute, replacement = SABOTAGE[rule]
     monkeypatch.setattr(owner, attribute, replacement)
-    monkeypatch.setattr(hash_map, "_hash_cache", {})
     cases = [
         fidelity.Case(INPUTS / "blog-70x70.txt", "naive", BIG, 4),
         fidelity.Case(INPUTS / "example.txt", "double", 20_000, 4, base_offset=3),

@@ -3,7 +3,10 @@
 import struct
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from aoc23.grid import Point, Window
 from aoc23.zigstd.hash_map import (
     AutoHashMap,
     block_size,
@@ -11,6 +14,7 @@ from aoc23.zigstd.hash_map import (
     max_load,
 )
 from aoc23.zigstd.heap import FixedBufferAllocator
+from aoc23.zigstd.keys import KeySpace
 from aoc23.zigstd.mem import Allocator, Buffer
 
 SIZES = {8: 96, 16: 168, 32: 312, 64: 600, 128: 1176, 256: 2328, 512: 4632}
@@ -112,3 +116,126 @@ def test_deinit_fills_the_table_with_undefined_and_frees_it() -> None:
     cells.deinit()
     assert fba.end_index == 0
     assert fba.buffer.read(0, 168) == b"\xaa" * 168
+
+
+# -- the step's bulk operations against one put at a time ------------------------------------
+
+WINDOW = Window(-20, -20, 60, 60)
+OFFSETS = {"1": -WINDOW.width, "2": WINDOW.width, "3": -1, "4": 1}
+spots = st.tuples(st.integers(-10, 30), st.integers(-10, 30))
+rounds_of_codes = st.lists(
+    st.lists(st.sampled_from("001234"), min_size=40, max_size=40), max_size=3
+)
+
+
+class Program:
+    """``grid.cells`` and the buffers around it, built the same way for both ways of working."""
+
+    def __init__(self, points: list[Point], extra: int, sharing: KeySpace | None = None) -> None:
+        self.keys = sharing or KeySpace(WINDOW)
+        self.main = FixedBufferAllocator(Buffer(1 << 16, 0x10000))
+        self.cells = AutoHashMap(Allocator(self.main), self.keys)
+        self.cells.ensure_total_capacity(len(points) + extra)
+        for point in points:
+            self.cells.put_assume_capacity(point)
+
+    def scratch(self) -> AutoHashMap:
+        scratch = AutoHashMap(Allocator(FixedBufferAllocator(Buffer(1 << 16, 0x20000))), self.keys)
+        scratch.ensure_total_capacity(self.cells.count())
+        return scratch
+
+
+def codes_for(cells: AutoHashMap, drawn: list[str]) -> str:
+    codes = ["0"] * (WINDOW.cells + 1)
+    for point, code in zip(cells.key_iterator(), drawn, strict=False):
+        codes[WINDOW.cell(*point)] = code
+    return "".join(codes)
+
+
+def moved(point: Point, code: str) -> Point:
+    return WINDOW.point(WINDOW.cell(*point) + OFFSETS.get(code, 0))
+
+
+@given(st.lists(spots, min_size=1, max_size=40, unique=True), st.integers(0, 20), rounds_of_codes)
+def test_put_each_moved_is_one_put_at_a_time(
+    points: list[Point], extra: int, rounds: list[list[str]]
+) -> None:
+    bulk, single = Program(points, extra), Program(points, extra)
+    for drawn in rounds:
+        codes = codes_for(bulk.cells, drawn)
+        fresh = bulk.scratch()
+        fresh.put_each_moved(bulk.cells, codes, OFFSETS)
+        bulk.cells.deinit()
+        bulk.cells = fresh
+        plain = single.scratch()
+        for point in single.cells.key_iterator():
+            plain.put_assume_capacity(moved(point, codes[WINDOW.cell(*point)]))
+        single.cells.deinit()
+        single.cells = plain
+        assert list(bulk.cells.key_iterator()) == list(plain.key_iterator())
+        assert bulk.cells.block is not None and plain.block is not None
+        assert bulk.cells.block.buffer is not None and plain.block.buffer is not None
+        assert bulk.cells.block.buffer.touched() == plain.block.buffer.touched()
+    assert bulk.main.buffer.touched() == single.main.buffer.touched()
+
+
+@given(
+    st.lists(spots, min_size=1, max_size=40, unique=True),
+    st.integers(0, 20),
+    rounds_of_codes,
+    st.booleans(),
+)
+def test_move_through_is_the_tempalloc_step_done_one_put_at_a_time(
+    points: list[Point], extra: int, rounds: list[list[str]], look_between: bool
+) -> None:
+    bulk, single = Program(points, extra), Program(points, extra)
+    for drawn in rounds:
+        codes = codes_for(bulk.cells, drawn)
+        scratch = bulk.scratch()
+        bulk.cells.move_through(scratch, codes, OFFSETS)
+        plain = single.scratch()
+        for point in single.cells.key_iterator():
+            plain.put_assume_capacity(moved(point, codes[WINDOW.cell(*point)]))
+        single.cells.clear_retaining_capacity()
+        for point in plain.key_iterator():
+            single.cells.put_assume_capacity(point)
+        assert list(bulk.cells.key_iterator()) == list(single.cells.key_iterator())
+        assert scratch.block is not None and scratch.block.buffer is not None
+        assert plain.block is not None and plain.block.buffer is not None
+        assert scratch.block.buffer.touched() == plain.block.buffer.touched()
+        if look_between:
+            assert bulk.main.buffer.touched()[-100:] == single.main.buffer.touched()[-100:]
+    assert bulk.main.buffer.touched() == single.main.buffer.touched()
+
+
+def test_a_cluster_that_wraps_past_the_last_slot_is_laid_out_again() -> None:
+    keys = KeySpace(WINDOW)
+    by_home: dict[int, list[Point]] = {}
+    for point in ((x, y) for x in range(-10, 30) for y in range(-10, 30)):
+        by_home.setdefault(keys.hash(keys.key(point)) & 7, []).append(point)
+    a, b = by_home[7][:2]
+    c = by_home[0][0]
+    single = Program([a, b, c], 0, keys)
+    assert single.cells.capacity() == 8
+    assert list(single.cells.key_iterator()) == [b, c, a]
+    scratch = single.scratch()
+    single.cells.move_through(scratch, "0" * (WINDOW.cells + 1), OFFSETS)
+    assert list(scratch.key_iterator()) == [c, a, b]
+    assert list(single.cells.key_iterator()) == [c, b, a]
+    plain = Program([a, b, c], 0, keys)
+    plain.cells.clear_retaining_capacity()
+    for point in (c, a, b):
+        plain.cells.put_assume_capacity(point)
+    assert single.main.buffer.touched() == plain.main.buffer.touched()
+
+
+def test_bytes_owed_are_written_when_read_and_forgotten_when_overwritten() -> None:
+    cells, fba = new_map()
+    cells.ensure_total_capacity(3)
+    cells.put_assume_capacity((1, 2))
+    assert fba.buffer.data[24:32] == b"\xaa" * 8
+    table = fba.buffer.read(0, 96)
+    assert table[24:32].count(0) == 7 and bytes.fromhex("0100000002000000") in table
+    cells.put_assume_capacity((3, 4))
+    cells.deinit()
+    assert fba.buffer.touched()[:96] == b"\xaa" * 96

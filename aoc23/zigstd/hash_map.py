@@ -3,20 +3,27 @@
 One allocation per table, aligned to 8, laid out as Zig lays it out for capacity ``C``::
 
     +0        header: values pointer (8) | keys pointer (8) | capacity u32 (4) | padding (4)
-    +24       metadata: one byte per slot (0x00 free, 0x01 tombstone, 0x80 | fingerprint used)
+    +24       metadata: one byte per slot (0x00 free, 0x80 | fingerprint used)
     +24+C     keys: C x Point2D (le32 x, le32 y)
     +24+9C    values: C x void, zero bytes
 
 Slot = ``hash & (C - 1)``, fingerprint = top 7 bits of the 64-bit Wyhash, linear probing.
+Zig's tombstone (0x01) never appears: nothing here removes a single key.
+
+Python keeps each table as a list of slots too (0 for a free slot, else the key's name in a
+:class:`~aoc23.zigstd.keys.KeySpace`). The operations work on that list; the metadata and key
+bytes it stands for are written into the buffer when something reads the buffer (a dump, a
+snapshot). So every byte anyone sees is the byte Zig would have there, and a round that
+nobody looks at costs no byte writing.
 """
 
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 from aoc23.errors import AllocatorMisuse
-from aoc23.zigstd import wyhash
+from aoc23.zigstd.keys import KeySpace
 from aoc23.zigstd.mem import Allocator, Slice, align_forward
 
 Point = tuple[int, int]
@@ -29,20 +36,10 @@ MINIMAL_CAPACITY = 8
 MAX_LOAD_PERCENTAGE = 80
 
 FREE = 0x00
-TOMBSTONE = 0x01
 USED = 0x80
 
 _KEY = struct.Struct("<ii")
 _HEADER = struct.Struct("<QQI")
-_hash_cache: dict[Point, int] = {}
-
-
-def point_hash(point: Point) -> int:
-    """``AutoContext(Point2D).hash``: Wyhash with seed 0 over the key's 8 raw bytes."""
-    cached = _hash_cache.get(point)
-    if cached is None:
-        cached = _hash_cache[point] = wyhash.hash_point(*point)
-    return cached
 
 
 def ceil_power_of_two(n: int) -> int:
@@ -71,12 +68,18 @@ def block_size(capacity: int) -> int:
 class AutoHashMap:
     """A managed hash set of ``Point2D`` whose table lives in an allocator's memory."""
 
-    def __init__(self, allocator: Allocator) -> None:
+    def __init__(self, allocator: Allocator, keys: KeySpace | None = None) -> None:
         self.allocator = allocator
+        self.keys = keys if keys is not None else KeySpace()
         self.block: Slice | None = None
         self.size = 0
         self.available = 0
         self._capacity = 0
+        self._slots: list[int] = []
+        self._owed: list[int] | None = None
+        """Key writes not yet in the buffer, by slot (0: none), in the order they were made."""
+        self._stale = False
+        """True when the buffer's metadata or keys lag behind the slots."""
 
     # -- bookkeeping ------------------------------------------------------------------
 
@@ -108,78 +111,82 @@ class AutoHashMap:
         self.put_assume_capacity(point)
 
     def put_assume_capacity(self, point: Point) -> None:
-        """``getOrPutAssumeCapacity``: find the key or take the first free slot (or tombstone)."""
-        data, offset, capacity = self._table("putAssumeCapacity")
-        meta = offset + HEADER_SIZE
-        keys = offset + keys_offset(capacity)
-        h = point_hash(point)
-        tag = USED | (h >> 57)
-        mask = capacity - 1
-        slot = h & mask
-        tombstone = -1
-        for _ in range(capacity):
-            byte = data[meta + slot]
-            if byte == FREE:
-                break
-            if byte == tag and _KEY.unpack_from(data, keys + KEY_SIZE * slot) == point:
+        """``getOrPutAssumeCapacity``: find the key or take the first free slot."""
+        self._require_table("putAssumeCapacity")
+        key = self.keys.key(point)
+        slots, mask = self._slots, self._capacity - 1
+        slot = self.keys.hash(key) & mask
+        while occupant := slots[slot]:
+            if occupant == key:
                 return
-            if byte == TOMBSTONE and tombstone < 0:
-                tombstone = slot
             slot = (slot + 1) & mask
-        if tombstone >= 0:
-            slot = tombstone
-        self._occupy(data, meta, keys, slot, tag, point)
+        self._occupy(slot, key)
 
     def put_assume_capacity_no_clobber(self, point: Point) -> None:
         """Insert a key known to be absent: take the first slot that is not in use."""
-        data, offset, capacity = self._table("putAssumeCapacityNoClobber")
-        meta = offset + HEADER_SIZE
-        keys = offset + keys_offset(capacity)
-        h = point_hash(point)
-        mask = capacity - 1
-        slot = h & mask
-        while data[meta + slot] & USED:
-            slot = (slot + 1) & mask
-        self._occupy(data, meta, keys, slot, USED | (h >> 57), point)
+        self._require_table("putAssumeCapacityNoClobber")
+        self._place_absent(self.keys.key(point))
 
     def contains(self, point: Point) -> bool:
-        if self.size == 0 or self.block is None:
+        key = self.keys.find(point)
+        if self.size == 0 or key is None:
             return False
-        data = self._data()
-        meta = self.block.offset + HEADER_SIZE
-        keys = self.block.offset + keys_offset(self._capacity)
-        h = point_hash(point)
-        tag = USED | (h >> 57)
-        mask = self._capacity - 1
-        slot = h & mask
-        for _ in range(self._capacity):
-            byte = data[meta + slot]
-            if byte == FREE:
-                return False
-            if byte == tag and _KEY.unpack_from(data, keys + KEY_SIZE * slot) == point:
+        slots, mask = self._slots, self._capacity - 1
+        slot = self.keys.hash(key) & mask
+        while occupant := slots[slot]:
+            if occupant == key:
                 return True
             slot = (slot + 1) & mask
         return False
 
     def key_iterator(self) -> Iterator[Point]:
         """The keys in slot order, as Zig's ``keyIterator`` visits them."""
-        if self.size == 0 or self.block is None:
+        point = self.keys.point
+        for key in self._slots:
+            if key:
+                yield point(key)
+
+    # -- the step's bulk operations ---------------------------------------------------
+
+    def put_each_moved(self, source: AutoHashMap, codes: str, offsets: Mapping[str, int]) -> None:
+        """``put_assume_capacity`` of every key of ``source``, visited in slot order, each
+        moved on the way: key ``k`` goes in as ``k + offsets[codes[k]]`` (code ``"0"``: as it
+        is). The same slots and bytes as those calls one by one; this table must be empty,
+        with room for them all, and share ``source``'s key space (whose window holds them)."""
+        self._prepare_bulk(source)
+        self._adopt(_filled(self._fill_args(source, codes, offsets)))
+
+    def move_through(self, scratch: AutoHashMap, codes: str, offsets: Mapping[str, int]) -> None:
+        """The blog's ``step_with_tempalloc`` in one pass: ``scratch.put_each_moved(self, …)``,
+        then ``clear_retaining_capacity`` and ``put_assume_capacity`` of each of ``scratch``'s
+        keys in its slot order. Same result, slot for slot and byte for byte."""
+        scratch._prepare_bulk(self)
+        if scratch._capacity != self._capacity:
+            scratch._adopt(_filled(scratch._fill_args(self, codes, offsets)))
+            self.clear_retaining_capacity()
+            self._put_all_of(scratch)
             return
-        data = self._data()
-        meta = self.block.offset + HEADER_SIZE
-        keys = self.block.offset + keys_offset(self._capacity)
-        for slot, byte in enumerate(data[meta : meta + self._capacity]):
-            if byte & USED:
-                yield _KEY.unpack_from(data, keys + KEY_SIZE * slot)
+        owed = self._owed_list()
+        if owed is self._slots:
+            owed = self._owed = list(owed)
+        scratch._adopt(_filled_echoing(scratch._fill_args(self, codes, offsets), owed))
+        self.clear_retaining_capacity()
+        slots, wrapped = _reinserted(scratch._slots, self.keys.homes(self._capacity))
+        for slot in wrapped:
+            owed[slot] = slots[slot]
+        self._slots = slots
+        self.size = scratch.size
+        self.available -= self.size
 
     # -- whole-table operations -------------------------------------------------------
 
     def clear_retaining_capacity(self) -> None:
         if self.block is None:
             return
-        self._data()[self._metadata_range()] = bytes(self._capacity)
+        self._slots = [0] * self._capacity
         self.size = 0
         self.available = max_load(self._capacity)
+        self._stale = True
 
     def deinit(self) -> None:
         """Give the table back to the allocator (which may or may not reclaim it)."""
@@ -189,18 +196,52 @@ class AutoHashMap:
         self.available = 0
         self._capacity = 0
         self.size = 0
+        self._slots = []
+        self._owed = None
+
+    def rekey(self, keys: KeySpace) -> None:
+        """Name the keys in ``keys`` from now on (the slots and bytes stay as they are)."""
+        old = self.keys
+
+        def renamed(key: int) -> int:
+            if not key:
+                return 0
+            new = keys.key(old.point(key))
+            keys.hash(new)
+            return new
+
+        self._slots = [renamed(key) for key in self._slots]
+        if self._owed is not None:
+            self._owed = [renamed(key) for key in self._owed]
+        self.keys = keys
+
+    # -- the bytes --------------------------------------------------------------------
+
+    def _write_bytes(self) -> None:
+        """Bring the buffer's metadata and keys up to date with the slots."""
+        if not self._stale or self.block is None or self.block.buffer is None:
+            return
+        data, start = self.block.buffer.data, self.block.offset
+        keys = self.keys
+        data[start + HEADER_SIZE : start + HEADER_SIZE + self._capacity] = bytes(
+            USED | keys.hash(key) >> 57 if key else FREE for key in self._slots
+        )
+        if self._owed is not None:
+            at = start + keys_offset(self._capacity)
+            for slot, key in enumerate(self._owed):
+                if key:
+                    _KEY.pack_into(data, at + KEY_SIZE * slot, *keys.point(key))
+            self._owed = None
+        self._stale = False
 
     # -- internals --------------------------------------------------------------------
 
     def _grow(self, requested: int) -> None:
-        new_capacity = max(requested, MINIMAL_CAPACITY)
-        fresh = AutoHashMap(self.allocator)
-        fresh._allocate(new_capacity)
-        for point in self.key_iterator():
-            fresh.put_assume_capacity_no_clobber(point)
-        old_block = self.block
-        self.block, self._capacity = fresh.block, fresh._capacity
-        self.available = fresh.available
+        old_block, old_slots = self.block, self._slots
+        self._allocate(max(requested, MINIMAL_CAPACITY))
+        for key in old_slots:
+            if key:
+                self._place_absent(key)
         if old_block is not None:
             self.allocator.free(old_block, BLOCK_LOG2_ALIGN)
 
@@ -210,32 +251,156 @@ class AutoHashMap:
         values_pointer = block.ptr + block_size(capacity)
         keys_pointer = block.ptr + keys_offset(capacity)
         block.buffer.write(block.offset, _HEADER.pack(values_pointer, keys_pointer, capacity))
+        block.buffer.owe(block.offset, block.length, self._write_bytes)
         self.block = block
         self._capacity = capacity
-        self._data()[self._metadata_range()] = bytes(capacity)
+        self._slots = [0] * capacity
+        self._owed = None
+        self._stale = True
+        self.size = 0
         self.available = max_load(capacity)
 
-    def _occupy(
-        self, data: bytearray, meta: int, keys: int, slot: int, tag: int, point: Point
-    ) -> None:
+    def _place_absent(self, key: int) -> None:
+        slots, mask = self._slots, self._capacity - 1
+        slot = self.keys.hash(key) & mask
+        while slots[slot]:
+            slot = (slot + 1) & mask
+        self._occupy(slot, key)
+
+    def _occupy(self, slot: int, key: int) -> None:
         if self.available == 0:
             raise AllocatorMisuse("insert into a hash map with no capacity left")
         self.available -= 1
-        data[meta + slot] = tag
-        _KEY.pack_into(data, keys + KEY_SIZE * slot, *point)
         self.size += 1
+        self._slots[slot] = key
+        self._owed_list()[slot] = key
+        self._stale = True
 
-    def _metadata_range(self) -> slice:
-        assert self.block is not None
-        start = self.block.offset + HEADER_SIZE
-        return slice(start, start + self._capacity)
+    def _owed_list(self) -> list[int]:
+        if self._owed is None:
+            self._owed = [0] * self._capacity
+        return self._owed
 
-    def _data(self) -> bytearray:
-        assert self.block is not None and self.block.buffer is not None
-        return self.block.buffer.data
+    def _put_all_of(self, source: AutoHashMap) -> None:
+        for key in source._slots:
+            if key:
+                self._place_absent(key)
 
-    def _table(self, action: str) -> tuple[bytearray, int, int]:
-        """(bytes, offset of the table in them, capacity); Zig asserts a table exists."""
+    def _prepare_bulk(self, source: AutoHashMap) -> None:
+        self._require_table("putAssumeCapacity")
+        if self.size:
+            raise AllocatorMisuse("bulk insert into a hash map that is not empty")
+        if source.keys is not self.keys:
+            raise AllocatorMisuse("bulk insert from a hash map with other key names")
+        if source.size > self.available:
+            raise AllocatorMisuse("insert into a hash map with no capacity left")
+
+    def _fill_args(self, source: AutoHashMap, codes: str, offsets: Mapping[str, int]) -> _FillArgs:
+        return (
+            source._slots,
+            codes,
+            offsets,
+            self._capacity,
+            self.keys.homes(self._capacity),
+            self.keys.hash,
+        )
+
+    def _adopt(self, slots: list[int]) -> None:
+        """Take ``slots``, freshly filled, as this (empty) table's content."""
+        self._slots = slots
+        self.size = self._capacity - slots.count(0)
+        self.available -= self.size
+        if self._owed is None:
+            self._owed = slots
+        else:
+            owed = self._owed
+            for slot, key in enumerate(slots):
+                if key:
+                    owed[slot] = key
+        self._stale = True
+
+    def _require_table(self, action: str) -> None:
+        """Zig asserts a table exists."""
         if self.block is None:
             raise AllocatorMisuse(f"{action} on a hash map that has no table")
-        return self._data(), self.block.offset, self._capacity
+
+
+_FillArgs = tuple[list[int], str, Mapping[str, int], int, list[int], Callable[[int], int]]
+
+
+def _filled(args: _FillArgs) -> list[int]:
+    """The slots of an empty table of ``capacity`` after ``put_assume_capacity`` of each key
+    of ``source_slots`` in slot order, moved by its code. One tight loop: the run's hot spot."""
+    source_slots, codes, offsets, capacity, homes, hash_key = args
+    mask = capacity - 1
+    slots = [0] * capacity
+    for key in filter(None, source_slots):
+        code = codes[key]
+        if code != "0":
+            key += offsets[code]
+            slot = homes[key]
+            if slot < 0:
+                slot = hash_key(key) & mask
+        else:
+            slot = homes[key]
+        occupant = slots[slot]
+        while occupant:
+            if occupant == key:
+                break
+            slot = (slot + 1) & mask
+            occupant = slots[slot]
+        else:
+            slots[slot] = key
+    return slots
+
+
+def _filled_echoing(args: _FillArgs, echo: list[int]) -> list[int]:
+    """:func:`_filled`, also writing each key into ``echo`` at the slot it takes."""
+    source_slots, codes, offsets, capacity, homes, hash_key = args
+    mask = capacity - 1
+    slots = [0] * capacity
+    for key in filter(None, source_slots):
+        code = codes[key]
+        if code != "0":
+            key += offsets[code]
+            slot = homes[key]
+            if slot < 0:
+                slot = hash_key(key) & mask
+        else:
+            slot = homes[key]
+        occupant = slots[slot]
+        while occupant:
+            if occupant == key:
+                break
+            slot = (slot + 1) & mask
+            occupant = slots[slot]
+        else:
+            slots[slot] = echo[slot] = key
+    return slots
+
+
+def _reinserted(slots: list[int], homes: list[int]) -> tuple[list[int], list[int]]:
+    """The slots of an empty table of the same capacity after putting each key of ``slots``
+    in slot order, and the slots where the two may differ.
+
+    Only a cluster that wraps past the last slot can come out differently. In any other
+    cluster the keys arrive in slot order, and each lands where it was: every slot from its
+    home up to its own is taken by keys that arrived before it, and its own is still free.
+    """
+    capacity = len(slots)
+    result = list(slots)
+    if not (slots[0] and slots[-1]):
+        return result, []
+    head = slots.index(0)
+    tail = capacity
+    while slots[tail - 1]:
+        tail -= 1
+    result[:head] = [0] * head
+    result[tail:] = [0] * (capacity - tail)
+    mask = capacity - 1
+    for key in slots[:head] + slots[tail:]:
+        slot = homes[key]
+        while result[slot]:
+            slot = (slot + 1) & mask
+        result[slot] = key
+    return result, [*range(tail, capacity), *range(head)]

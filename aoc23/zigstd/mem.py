@@ -11,6 +11,7 @@ Two levels, as in Zig:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -32,6 +33,11 @@ class Buffer:
     placed at index ``i`` needs ``(-(base + i)) % 8`` bytes of padding. Bytes are materialised
     only as far as something touches them; untouched bytes read as 0xAA, the content of a
     fresh ``undefined`` stack array in a safe build.
+
+    A block's owner may *owe* its bytes (see :meth:`owe`): it writes them only when
+    something reads that range, or writes part of it. ``data`` is the raw bytearray, for
+    owners paying what they owe; everybody else reads through :meth:`read`,
+    :meth:`snapshot` or :meth:`touched`.
     """
 
     def __init__(self, size: int, base: int) -> None:
@@ -40,6 +46,19 @@ class Buffer:
         self.size = size
         self.base = base
         self.data = bytearray()
+        self._owed: dict[int, tuple[int, Callable[[], None]]] = {}
+
+    def owe(self, offset: int, length: int, pay: Callable[[], None]) -> None:
+        """``[offset, offset + length)`` is up to date only after ``pay()``; until a write
+        covers the whole range, which makes the debt void."""
+        self.materialize(offset + length)
+        self._owed[offset] = (offset + length, pay)
+
+    def settle(self, start: int = 0, end: int | None = None) -> None:
+        """Have every debt overlapping ``[start, end)`` paid."""
+        for offset, (stop, pay) in list(self._owed.items()):
+            if offset < (self.size if end is None else end) and stop > start:
+                pay()
 
     def materialize(self, end: int) -> None:
         """Make ``data`` cover at least ``[0, end)``."""
@@ -48,21 +67,37 @@ class Buffer:
             self.data.extend(bytes([UNDEFINED]) * missing)
 
     def fill(self, offset: int, length: int, byte: int) -> None:
+        self._before_write(offset, offset + length)
         self.materialize(offset + length)
         self.data[offset : offset + length] = bytes([byte]) * length
 
     def write(self, offset: int, payload: bytes) -> None:
+        self._before_write(offset, offset + len(payload))
         self.materialize(offset + len(payload))
         self.data[offset : offset + len(payload)] = payload
 
     def read(self, offset: int, length: int) -> bytes:
+        self.settle(offset, offset + length)
         self.materialize(offset + length)
         return bytes(self.data[offset : offset + length])
 
+    def touched(self) -> bytes:
+        """The bytes materialised so far (everything past them reads 0xAA)."""
+        self.settle()
+        return bytes(self.data)
+
     def snapshot(self) -> bytes:
         """Every byte of the buffer, as a dump of the real memory would show it."""
+        self.settle()
         tail = self.size - len(self.data)
         return bytes(self.data[: self.size]) + bytes([UNDEFINED]) * max(tail, 0)
+
+    def _before_write(self, start: int, end: int) -> None:
+        for offset, (stop, pay) in list(self._owed.items()):
+            if start <= offset and stop <= end:
+                del self._owed[offset]
+            elif offset < end and stop > start:
+                pay()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,57 @@
+"""A rectangle of tiles numbered row by row, from 1: the names positions share between the
+fast rules (:mod:`aoc23.bitboard`) and the hash map's keys (:mod:`aoc23.zigstd.keys`).
+
+With cells named this way, the tile north of cell ``c`` is ``c - width`` and the tile east
+of it ``c + 1``: a move is an addition. Cell 0 names nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+Point = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Window:
+    left: int
+    top: int
+    width: int
+    height: int
+
+    @property
+    def cells(self) -> int:
+        return self.width * self.height
+
+    def contains(self, x: int, y: int) -> bool:
+        return 0 <= x - self.left < self.width and 0 <= y - self.top < self.height
+
+    def cell(self, x: int, y: int) -> int:
+        """The cell of ``(x, y)``, which must lie inside."""
+        return 1 + (y - self.top) * self.width + (x - self.left)
+
+    def point(self, cell: int) -> Point:
+        row, column = divmod(cell - 1, self.width)
+        return self.left + column, self.top + row
+
+    def on_rim(self, cell: int) -> bool:
+        """On the outermost row or column."""
+        row, column = divmod(cell - 1, self.width)
+        return row in (0, self.height - 1) or column in (0, self.width - 1)
+
+    def grown(self, margin: int) -> Window:
+        return Window(
+            self.left - margin, self.top - margin, self.width + 2 * margin, self.height + 2 * margin
+        )
+
+    @classmethod
+    def around(cls, points: Iterable[Point], margin: int) -> Window:
+        """The smallest window holding ``points``, grown by ``margin`` tiles on every side."""
+        xs, ys = zip(*points, strict=True)
+        tight = cls(min(xs), min(ys), max(xs) - min(xs) + 1, max(ys) - min(ys) + 1)
+        return tight.grown(margin)
+
+
+NOWHERE = Window(0, 0, 0, 0)
+"""A window with no cells: every point is outside."""

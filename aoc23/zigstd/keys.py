@@ -1,0 +1,85 @@
+"""How the simulated hash map names its ``Point2D`` keys in Python: small positive ints, each
+with its Wyhash remembered.
+
+Points inside the key space's :class:`~aoc23.grid.Window` are named by their cell, so a key
+one tile north is ``key - width`` and moving a key is an addition. Any other point gets a
+name past the window's cells, in order of first use. The names are Python's business only:
+the bytes in the buffer hold the points themselves.
+"""
+
+from __future__ import annotations
+
+from aoc23.grid import NOWHERE, Point, Window
+from aoc23.zigstd import wyhash
+
+UNKNOWN = -1
+"""In :attr:`KeySpace.homes` lists: a key whose hash has not been computed yet."""
+
+
+class KeySpace:
+    def __init__(self, window: Window = NOWHERE) -> None:
+        self.window = window
+        self._outside: dict[Point, int] = {}
+        self._outside_points: list[Point] = []
+        self._hashes: list[int] = [UNKNOWN] * (window.cells + 1)
+        self._homes: dict[int, list[int]] = {}
+
+    def key(self, point: Point) -> int:
+        """The name of ``point`` (named now if it had none)."""
+        x, y = point
+        if self.window.contains(x, y):
+            return self.window.cell(x, y)
+        key = self._outside.get(point)
+        if key is None:
+            key = self._outside[point] = len(self._hashes)
+            self._outside_points.append(point)
+            self._hashes.append(UNKNOWN)
+            for homes in self._homes.values():
+                homes.append(UNKNOWN)
+        return key
+
+    def find(self, point: Point) -> int | None:
+        """The name of ``point`` if it has one (no table can hold a point without one)."""
+        x, y = point
+        if self.window.contains(x, y):
+            return self.window.cell(x, y)
+        return self._outside.get(point)
+
+    def point(self, key: int) -> Point:
+        inside = self.window.cells
+        if key <= inside:
+            return self.window.point(key)
+        return self._outside_points[key - inside - 1]
+
+    def hash(self, key: int) -> int:
+        """``AutoContext(Point2D).hash`` of the key: Wyhash, seed 0, over its eight bytes."""
+        known = self._hashes[key]
+        if known != UNKNOWN:
+            return known
+        value = self._hashes[key] = wyhash.hash_point(*self.point(key))
+        for capacity, homes in self._homes.items():
+            homes[key] = value & (capacity - 1)
+        return value
+
+    def homes(self, capacity: int) -> list[int]:
+        """For each key, the slot its probe starts at in a table of ``capacity`` slots
+        (``hash & (capacity - 1)``), or :data:`UNKNOWN` until :meth:`hash` has seen the key.
+        The list is kept up to date as keys are hashed."""
+        homes = self._homes.get(capacity)
+        if homes is None:
+            mask = capacity - 1
+            homes = [UNKNOWN if h == UNKNOWN else h & mask for h in self._hashes]
+            self._homes[capacity] = homes
+        return homes
+
+    def regrid(self, window: Window) -> KeySpace:
+        """A key space over ``window`` (which must hold this one's), keeping the hashes known."""
+        old = self.window
+        assert window.contains(old.left, old.top) or old.cells == 0
+        assert old.cells == 0 or window.contains(old.left + old.width - 1, old.top + old.height - 1)
+        wider = KeySpace(window)
+        for row in range(old.height):
+            start = 1 + row * old.width
+            at = window.cell(old.left, old.top + row)
+            wider._hashes[at : at + old.width] = self._hashes[start : start + old.width]
+        return wider
