@@ -58,30 +58,26 @@ class Board:
 
     def needs_room(self) -> bool:
         """True when an elf stands on the window's rim, where a step could not see past it."""
-        return bool(self._grid & self._rim)
+        return any(self._grid & side for side in self._rim)
 
     def grown(self) -> Board:
-        """The same elves in a window with :data:`MARGIN` more tiles, and more, on each side."""
-        margin = max(MARGIN, self.window.width // 4, self.window.height // 4)
-        wider = self.window.grown(margin)
+        """The same elves in a window grown on each side where an elf reached the rim (by a
+        quarter of the window, and at least :data:`MARGIN` tiles)."""
         old = self.window
+        margin = max(MARGIN, old.width // 4, old.height // 4)
+        top, bottom, left, right = (margin if self._grid & side else 0 for side in self._rim)
+        wider = Window(
+            old.left - left, old.top - top, old.width + left + right, old.height + top + bottom
+        )
         return Board(wider, (wider.cell(*old.point(cell)) for cell in self.cells()))
 
     def step(self, round_index: int) -> Moves:
         """Play round ``round_index`` (0-based): move the elves and say how each moved."""
         grid, row = self._grid, self._row
-        north, south = grid >> row, grid << row
-        west, east = grid >> 4, grid << 4
-        north_west, north_east = north >> 4, north << 4
-        south_west, south_east = south >> 4, south << 4
-        crowded = north | south | west | east | north_west | north_east | south_west | south_east
-        blocked = (
-            north | north_west | north_east,
-            south | south_west | south_east,
-            west | north_west | south_west,
-            east | north_east | south_east,
-        )
-        undecided = grid & crowded
+        across = grid | grid >> 4 | grid << 4
+        down = grid | grid >> row | grid << row
+        blocked = (across >> row, across << row, down >> 4, down << 4)
+        undecided = grid & (blocked[0] | blocked[1] | blocked[2] | blocked[3])
         wants = [0, 0, 0, 0]
         for turn in range(4):
             side = (round_index + turn) % 4
@@ -115,11 +111,16 @@ def _from_digits(digits: list[str]) -> int:
     return int("".join(digits), 16) if digits else 0
 
 
-def _rim(window: Window) -> int:
-    """A 1 on every cell of the outermost rows and columns."""
+def _rim(window: Window) -> tuple[int, int, int, int]:
+    """The top row, bottom row, left column and right column, each as a board of 1s."""
     width, height = window.width, window.height
-    if width < 3 or height < 3:
-        return _from_digits(["1"] * window.cells)
-    edge = "1" * width
-    middle = "1" + "0" * (width - 2) + "1"
-    return int(edge + middle * (height - 2) + edge, 16)
+    row = "1" * width
+    blank = "0" * width
+    first = "1" + "0" * (width - 1)
+    last = "0" * (width - 1) + "1"
+    return (
+        int(row + blank * (height - 1), 16),
+        int(blank * (height - 1) + row, 16),
+        int(first * height, 16),
+        int(last * height, 16),
+    )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from aoc23 import analysis, render
+from aoc23 import render
 from aoc23.errors import OutOfMemory, PuzzleInputError
 from aoc23.generate import generate
 from aoc23.render.progress import RoundProgress
@@ -21,6 +21,8 @@ from aoc23.strategies import DEFAULT_BUFFER_SIZE, DEFAULT_TEMP_SIZE, STRATEGIES,
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from aoc23 import analysis
 
 EXIT_CODES = """\b
 Exit status:
@@ -465,6 +467,8 @@ def trace(
         elif output_format == "csv":
             result = _trace_csv(text, strategy, settings, rounds)
         else:
+            from aoc23 import analysis
+
             result = analysis.trace_run(
                 text, strategy, settings, rounds, compare_strategies=compare
             )
@@ -482,6 +486,7 @@ def _trace_json(
     compare: bool,
     input_file: str | None,
 ) -> analysis.TraceResult:
+    from aoc23 import analysis
     from aoc23.render import machine
 
     _emit(
@@ -516,6 +521,7 @@ def _trace_json(
 
 
 def _trace_csv(text: bytes, strategy: str, settings: Settings, rounds: int) -> analysis.TraceResult:
+    from aoc23 import analysis
     from aoc23.render import machine
 
     _emit(machine.csv_header())

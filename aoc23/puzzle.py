@@ -1,7 +1,8 @@
 """Advent of Code 2022, day 23 ("Unstable Diffusion"): parsing, the rules, the answers.
 
 The rules here go one elf at a time, as the puzzle states them; the simulation plays them
-with :mod:`aoc23.bitboard`, which is tested against these. Knows nothing of memory. Coordinates: ``x`` is the column, ``y`` the line (0 at the top),
+with :mod:`aoc23.bitboard`, which is tested against these. Knows nothing of memory.
+Coordinates: ``x`` is the column, ``y`` the line (0 at the top),
 so north is ``y - 1``. An elf is a ``(x, y)`` tuple.
 """
 

@@ -35,12 +35,12 @@ def test_rounds_match_the_plain_rules(rows: list[list[bool]], first: int, rounds
         elves = elves_after
 
 
-def test_an_elf_on_the_rim_makes_the_window_grow() -> None:
+def test_an_elf_on_the_rim_makes_the_window_grow_on_that_side() -> None:
     board = Board(Window(0, 0, 5, 5), [Window(0, 0, 5, 5).cell(2, 0)])
     assert board.needs_room()
     wider = board.grown()
     assert not wider.needs_room()
-    assert wider.window.width >= 5 + 2 * MARGIN
+    assert wider.window == Window(0, -MARGIN, 5, 5 + MARGIN)
     assert [wider.window.point(c) for c in wider.cells()] == [(2, 0)]
 
 

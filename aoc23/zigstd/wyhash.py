@@ -6,8 +6,6 @@ unique representation (``Point2D`` is two ``i32``) with one call: ``hash(0, key_
 
 from __future__ import annotations
 
-import struct
-
 MASK64 = (1 << 64) - 1
 SECRET = (
     0xA0761D6478BD642F,
@@ -81,13 +79,13 @@ def hash(seed: int, data: bytes) -> int:
 
 
 _POINT_STATE = _mix(SECRET[0], SECRET[1])
-_POINT = struct.Struct("<ii")
+_U32 = 0xFFFF_FFFF
 
 
 def hash_point(x: int, y: int) -> int:
     """``hash(0, le32(x) ++ le32(y))``, specialised for an 8-byte key."""
-    packed = _POINT.pack(x, y)
-    low = int.from_bytes(packed[:4], "little")
-    high = int.from_bytes(packed[4:], "little")
-    a, b = _mum(((low << 32) | high) ^ SECRET[1], ((high << 32) | low) ^ _POINT_STATE)
-    return _mix(a ^ SECRET[0] ^ 8, b ^ SECRET[1])
+    low, high = x & _U32, y & _U32
+    product = (((low << 32) | high) ^ SECRET[1]) * (((high << 32) | low) ^ _POINT_STATE)
+    a, b = product & MASK64, product >> 64
+    product = (a ^ SECRET[0] ^ 8) * (b ^ SECRET[1])
+    return (product & MASK64) ^ (product >> 64)
