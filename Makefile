@@ -10,8 +10,9 @@ LATEST_ZIG := 0.17.1
 LATEST_STAMP := $(LATEST_VENV)/.installed-zig-$(LATEST_ZIG)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint unit fuzz fuzz-zig golden zig-latest clean
+.PHONY: help run test lint unit fuzz fuzz-zig golden zig-latest bench clean
 N ?= 500
+RUNS ?= 5
 SEED ?= 1
 
 help: ## List the targets
@@ -46,6 +47,9 @@ fuzz: $(TEST_STAMP) ## The hypothesis suites with 3000 examples each instead of 
 
 fuzz-zig: $(TEST_STAMP) ## N random cases (N=500) against real Zig; prints the mismatch count
 	$(BIN)/python bench/fuzz_zig.py $(N) $(SEED)
+
+bench: $(TEST_STAMP) ## Time part 2 against real Zig and plain Python; rewrite the README's performance section
+	$(BIN)/python bench/bench.py --runs $(RUNS) --readme
 
 golden: $(TEST_STAMP) ## Rewrite tests/golden/ (the trace views) from the current code
 	$(BIN)/python tests/regenerate_golden.py

@@ -1,0 +1,230 @@
+"""make bench: aoc23 against the real Zig program and a plain Python solver, as whole processes.
+
+Every command runs --runs times, the commands taking turns, and the table gives the median
+and the spread (slowest minus fastest) of the wall time and the peak memory (max RSS) of
+each. Ratios are of medians measured in this same run. Then a scaling series (generated
+inputs from 35x35 to 280x280, a fixed number of rounds) and the start-up time.
+
+Writes bench/results.json; with --readme, rewrites the README's performance section from it.
+usage: python bench/bench.py [--runs N] [--readme]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from aoc23 import reference
+from aoc23.generate import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+BLOG = ROOT / "inputs" / "blog-70x70.txt"
+RESULTS = ROOT / "bench" / "results.json"
+README = ROOT / "README.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+AOC23 = [sys.executable, "-m", "aoc23"]
+STRATEGIES = {"naive": "64MiB", "tempalloc": "8MiB", "double": "8MiB", "page": "8MiB"}
+SERIES = (35, 70, 140, 280)
+SERIES_ROUNDS = 100
+
+
+def measure(command: list[str]) -> tuple[float, int, bytes]:
+    """Wall seconds, peak RSS in KiB and stdout of one run."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert process.stdout is not None
+    out = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}")
+    return elapsed, usage.ru_maxrss, out
+
+
+def take_turns(commands: dict[str, list[str]], runs: int) -> dict[str, dict[str, float]]:
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    memory: dict[str, list[int]] = {name: [] for name in commands}
+    outputs: dict[str, bytes] = {}
+    for turn in range(runs):
+        names = list(commands) if turn % 2 == 0 else list(reversed(commands))
+        for name in names:
+            seconds, rss, out = measure(commands[name])
+            times[name].append(seconds)
+            memory[name].append(rss)
+            outputs[name] = out
+    return {
+        name: {
+            "median_s": statistics.median(times[name]),
+            "spread_s": max(times[name]) - min(times[name]),
+            "peak_rss_mib": max(memory[name]) / 1024,
+            "answer": (outputs[name].splitlines() or [b""])[-1].decode(),
+        }
+        for name in commands
+    }
+
+
+def part2(zig: Path, runs: int) -> dict[str, dict[str, float]]:
+    commands = {
+        "plain Python": [sys.executable, str(ROOT / "bench" / "plain_solver.py"), str(BLOG)]
+    }
+    for strategy, size in STRATEGIES.items():
+        size_bytes = int(size[:-3]) << 20
+        commands[f"zig {strategy}"] = [
+            str(zig),
+            str(BLOG),
+            strategy,
+            str(size_bytes),
+            "part2",
+            "40000",
+            "0",
+            "-",
+        ]
+        commands[f"aoc23 {strategy}"] = [
+            *AOC23,
+            "solve",
+            str(BLOG),
+            "--part",
+            "2",
+            "--strategy",
+            strategy,
+            "--buffer-size",
+            size,
+        ]
+    results = take_turns(commands, runs)
+    answers = {row["answer"] for row in results.values()}
+    if answers != {"part2: 1043"}:
+        raise SystemExit(f"the commands disagree on part 2: {answers}")
+    return results
+
+
+def series(runs: int) -> list[dict[str, float]]:
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for side in SERIES:
+            path = Path(scratch) / f"{side}.txt"
+            path.write_bytes(generate(side, side, 0.5, 23))
+            elves = path.read_bytes().count(b"#")
+            base = [*AOC23, "solve", str(path), "--buffer-size", "1GiB"]
+            timed = take_turns(
+                {"load": [*base, "--rounds", "0"], "run": [*base, "--rounds", str(SERIES_ROUNDS)]},
+                runs,
+            )
+            per_round = (timed["run"]["median_s"] - timed["load"]["median_s"]) / SERIES_ROUNDS
+            rows.append(
+                {
+                    "side": side,
+                    "elves": elves,
+                    "rounds": SERIES_ROUNDS,
+                    "ms_per_round": per_round * 1e3,
+                    "ns_per_elf_round": per_round / elves * 1e9,
+                }
+            )
+    return rows
+
+
+def startup(runs: int) -> dict[str, dict[str, float]]:
+    return take_turns(
+        {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "aoc23 --help": [*AOC23, "--help"],
+            "aoc23 solve --rounds 0": [*AOC23, "solve", str(BLOG), "--rounds", "0"],
+        },
+        runs,
+    )
+
+
+def large_buffer() -> dict[str, float]:
+    seconds, rss, _ = measure(
+        [*AOC23, "solve", str(BLOG), "--buffer-size", "64GiB", "--rounds", "10"]
+    )
+    return {"seconds": seconds, "peak_rss_mib": rss / 1024}
+
+
+def table(results: dict[str, object]) -> str:
+    part = results["part2"]
+    assert isinstance(part, dict)
+    plain = part["plain Python"]["median_s"]
+    lines = [
+        f"Part 2 of `inputs/blog-70x70.txt` (1043 rounds), {results['runs']} runs each,"
+        f" taking turns ({results['machine']}):",
+        "",
+        "| strategy | Zig 0.11.0 ReleaseFast | aoc23 | aoc23 / Zig | plain Python / aoc23"
+        " | peak RSS Zig / aoc23 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for strategy in STRATEGIES:
+        zig, ours = part[f"zig {strategy}"], part[f"aoc23 {strategy}"]
+        lines.append(
+            f"| {strategy} | {zig['median_s']:.2f} s ±{zig['spread_s']:.2f} | "
+            f"{ours['median_s']:.2f} s ±{ours['spread_s']:.2f} | "
+            f"{ours['median_s'] / zig['median_s']:.2f} | {plain / ours['median_s']:.1f}x | "
+            f"{zig['peak_rss_mib']:.0f} / {ours['peak_rss_mib']:.0f} MiB |"
+        )
+    lines += [
+        "",
+        f"The plain Python solver (`bench/plain_solver.py`, a set and a Counter): {plain:.2f} s.",
+        "",
+        f"Scaling: {SERIES_ROUNDS} rounds of naive on generated inputs, load time taken off:",
+        "",
+        "| input | elves | ms per round | ns per elf and round |",
+        "|---|---|---|---|",
+    ]
+    for row in results["series"]:  # type: ignore[attr-defined]
+        lines.append(
+            f"| {row['side']}x{row['side']} | {row['elves']} | {row['ms_per_round']:.2f} | "
+            f"{row['ns_per_elf_round']:.0f} |"
+        )
+    start = results["startup"]
+    assert isinstance(start, dict)
+    big = results["large_buffer"]
+    assert isinstance(big, dict)
+    lines += [
+        "",
+        "Start-up: "
+        + ", ".join(f"`{name}` {value['median_s'] * 1e3:.0f} ms" for name, value in start.items())
+        + ".",
+        f"`aoc23 solve --buffer-size 64GiB --rounds 10`: {big['seconds']:.2f} s,"
+        f" peak RSS {big['peak_rss_mib']:.0f} MiB.",
+    ]
+    return "\n".join(lines)
+
+
+def rewrite_readme(text: str) -> None:
+    readme = README.read_text()
+    before, rest = readme.split(START, 1)
+    _, after = rest.split(END, 1)
+    README.write_text(f"{before}{START}\n{text}\n{END}{after}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--readme", action="store_true")
+    args = parser.parse_args()
+    zig = reference.build("ReleaseFast")
+    results: dict[str, object] = {
+        "runs": args.runs,
+        "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}",
+        "part2": part2(zig, args.runs),
+        "series": series(max(3, args.runs // 2)),
+        "startup": startup(args.runs),
+        "large_buffer": large_buffer(),
+    }
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    text = table(results)
+    print(text)
+    if args.readme:
+        rewrite_readme(text)
+
+
+if __name__ == "__main__":
+    main()
