@@ -338,39 +338,10 @@ def _filled(args: _FillArgs, echo: list[int] | None = None) -> tuple[list[int], 
     This loop is where a run spends its time, so it is written for CPython: the common case
     (a key that did not move and whose home slot is free) costs about twenty bytecodes."""
     source_slots, codes, offsets, capacity, homes, hash_key = args
-    if echo is not None:
-        return _filled_echoing(args, echo)
     mask = capacity - 1
     slots = [0] * capacity
-    present = 0
-    for key in filter(None, source_slots):
-        if codes[key] != "0":
-            key += offsets[codes[key]]
-            slot = homes[key]
-            if slot < 0:
-                slot = hash_key(key) & mask
-        else:
-            slot = homes[key]
-        if slots[slot]:
-            while True:
-                occupant = slots[slot]
-                if not occupant:
-                    slots[slot] = key
-                    break
-                if occupant == key:
-                    present += 1
-                    break
-                slot = (slot + 1) & mask
-        else:
-            slots[slot] = key
-    return slots, present
-
-
-def _filled_echoing(args: _FillArgs, echo: list[int]) -> tuple[list[int], int]:
-    """:func:`_filled`, writing each key taken into ``echo`` too."""
-    source_slots, codes, offsets, capacity, homes, hash_key = args
-    mask = capacity - 1
-    slots = [0] * capacity
+    if echo is None:
+        echo = slots
     present = 0
     for key in filter(None, source_slots):
         if codes[key] != "0":
