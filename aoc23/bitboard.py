@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 from aoc23.grid import Point, Window
 
-STAY = "0"
-CODES = ("1", "2", "3", "4")
-"""How :attr:`Moves.codes` names a move north, south, west and east (the order of round 0)."""
+STAY = 0
+"""In :attr:`Moves.codes`: the elf stayed (or no elf is there). Codes 1, 2, 3 and 4 are a
+move north, south, west and east (the order of round 0)."""
+
+_HEX_DIGIT_VALUE = bytes.maketrans(b"01234", bytes(range(5)))
 
 MARGIN = 8
 """Free tiles kept around the elves when a window is made or grown."""
@@ -24,12 +26,13 @@ MARGIN = 8
 
 @dataclass(frozen=True)
 class Moves:
-    """What a round did: ``codes[c]`` tells where the elf on cell ``c`` went (``"0"``: it
-    stayed, or no elf is there); ``offsets`` turns a code into the change of cell."""
+    """What a round did: ``codes[c]`` tells where the elf on cell ``c`` went (:data:`STAY`,
+    or 1 to 4); ``offsets[code]`` is the change of cell it made. No two elves end on the
+    same cell: the rules see to that."""
 
     moved: bool
-    codes: str
-    offsets: dict[str, int]
+    codes: bytes
+    offsets: tuple[int, int, int, int, int]
 
 
 class Board:
@@ -42,8 +45,7 @@ class Board:
         self._row = 4 * window.width
         self._rim = _rim(window)
         self._sentinel = 1 << 4 * window.cells
-        width = window.width
-        self.offsets = dict(zip(CODES, (-width, width, -1, 1), strict=True))
+        self.offsets = (0, -window.width, window.width, -1, 1)
 
     @classmethod
     def around(cls, points: Iterable[Point]) -> Board:
@@ -103,7 +105,8 @@ class Board:
         )
         moved = bool(go_north | go_south | go_west | go_east)
         code = go_north + (go_south << 1) + go_west * 3 + (go_east << 2)
-        return Moves(moved, format(code | self._sentinel, "x"), self.offsets)
+        digits = format(code | self._sentinel, "x").encode()
+        return Moves(moved, digits.translate(_HEX_DIGIT_VALUE), self.offsets)
 
 
 def _from_digits(digits: list[str]) -> int:

@@ -30,7 +30,7 @@ def test_rounds_match_the_plain_rules(rows: list[list[bool]], first: int, rounds
         for start, end in zip(elves, elves_after, strict=True):
             cell = board.window.cell(*start)
             code = moves.codes[cell]
-            assert board.window.point(cell + moves.offsets.get(code, 0)) == end
+            assert board.window.point(cell + moves.offsets[code]) == end
             assert (code == STAY) == (start == end)
         elves = elves_after
 

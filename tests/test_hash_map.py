@@ -121,10 +121,10 @@ def test_deinit_fills_the_table_with_undefined_and_frees_it() -> None:
 # -- the step's bulk operations against one put at a time ------------------------------------
 
 WINDOW = Window(-20, -20, 60, 60)
-OFFSETS = {"1": -WINDOW.width, "2": WINDOW.width, "3": -1, "4": 1}
+OFFSETS = (0, -WINDOW.width, WINDOW.width, -1, 1)
 spots = st.tuples(st.integers(-10, 30), st.integers(-10, 30))
 rounds_of_codes = st.lists(
-    st.lists(st.sampled_from("001234"), min_size=40, max_size=40), max_size=3
+    st.lists(st.sampled_from([0, 0, 1, 2, 3, 4]), min_size=40, max_size=40), max_size=3
 )
 
 
@@ -145,15 +145,29 @@ class Program:
         return scratch
 
 
-def codes_for(cells: AutoHashMap, drawn: list[str]) -> str:
-    codes = ["0"] * (WINDOW.cells + 1)
-    for point, code in zip(cells.key_iterator(), drawn, strict=False):
-        codes[WINDOW.cell(*point)] = code
-    return "".join(codes)
+def codes_for(cells: AutoHashMap, drawn: list[int]) -> bytes:
+    """A code for each key, as drawn, except that keys which would end on the same tile
+    stay where they are instead (as the puzzle's elves do)."""
+    points = cells.key_iterator()
+    wanted = {WINDOW.cell(*point): code for point, code in zip(points, drawn, strict=False)}
+    while True:
+        ends: dict[int, int] = {}
+        for cell, code in wanted.items():
+            end = cell + OFFSETS[code]
+            ends[end] = ends.get(end, 0) + 1
+        clashing = [c for c, code in wanted.items() if code and ends[c + OFFSETS[code]] > 1]
+        if not clashing:
+            break
+        for cell in clashing:
+            wanted[cell] = 0
+    codes = bytearray(WINDOW.cells + 1)
+    for cell, code in wanted.items():
+        codes[cell] = code
+    return bytes(codes)
 
 
-def moved(point: Point, code: str) -> Point:
-    return WINDOW.point(WINDOW.cell(*point) + OFFSETS.get(code, 0))
+def moved(point: Point, code: int) -> Point:
+    return WINDOW.point(WINDOW.cell(*point) + OFFSETS[code])
 
 
 @given(st.lists(spots, min_size=1, max_size=40, unique=True), st.integers(0, 20), rounds_of_codes)
@@ -219,7 +233,7 @@ def test_a_cluster_that_wraps_past_the_last_slot_is_laid_out_again() -> None:
     assert single.cells.capacity() == 8
     assert list(single.cells.key_iterator()) == [b, c, a]
     scratch = single.scratch()
-    single.cells.move_through(scratch, "0" * (WINDOW.cells + 1), OFFSETS)
+    single.cells.move_through(scratch, bytes(WINDOW.cells + 1), OFFSETS)
     assert list(scratch.key_iterator()) == [c, a, b]
     assert list(single.cells.key_iterator()) == [c, b, a]
     plain = Program([a, b, c], 0, keys)
