@@ -218,6 +218,7 @@ class TempAlloc(Strategy):
             new_cells.ensure_total_capacity(self.cells.count())
         moves = board.step(round_index)
         self.cells.move_through(new_cells, moves.codes, moves.offsets)
+        temp.discard()
         return moves.moved
 
 

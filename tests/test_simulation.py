@@ -1,5 +1,6 @@
 """The blog's program end to end: its memuse lines, its OutOfMemory, and every strategy."""
 
+import gc
 import itertools
 from pathlib import Path
 
@@ -7,9 +8,10 @@ import pytest
 
 from aoc23 import puzzle
 from aoc23.errors import OutOfMemory
-from aoc23.simulation import Answer, RoundReport, run
+from aoc23.simulation import Answer, RoundReport, load, run
 from aoc23.strategies import STRATEGIES, Addresses, Settings
 from aoc23.zigstd.hash_map import block_size
+from aoc23.zigstd.mem import Buffer
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOG = (ROOT / "inputs" / "blog-70x70.txt").read_bytes()
@@ -47,6 +49,19 @@ def test_padding_follows_the_buffer_address() -> None:
 
 def test_tempalloc_keeps_end_index_still() -> None:
     assert memuse("tempalloc") == [41864] * 10
+
+
+def test_each_temporary_buffer_is_gone_when_its_step_ends() -> None:
+    program = load(BLOG, "tempalloc")
+    gc.collect()
+    gc.disable()
+    try:
+        for index in range(3):
+            program.step(index)
+        alive = [o for o in gc.get_objects() if isinstance(o, Buffer)]
+    finally:
+        gc.enable()
+    assert alive == [program.fba.buffer]
 
 
 def test_double_alternates_between_two_buffers() -> None:

@@ -54,6 +54,11 @@ class Buffer:
         self.materialize(offset + length)
         self._owed[offset] = (offset + length, pay)
 
+    def discard(self) -> None:
+        """The memory is gone (a stack array going out of scope): nothing will read it again,
+        so whatever is owed to it is forgotten."""
+        self._owed.clear()
+
     def settle(self, start: int = 0, end: int | None = None) -> None:
         """Have every debt overlapping ``[start, end)`` paid."""
         for offset, (stop, pay) in list(self._owed.items()):
