@@ -6,7 +6,6 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -380,6 +379,8 @@ BUNDLED_INPUT = "data/blog-70x70.txt"
 def _load(input_file: str | None) -> bytes:
     """INPUT's bytes, or the bundled 70x70 input's when none is given."""
     if input_file is None:
+        from importlib import resources
+
         return resources.files("aoc23").joinpath(BUNDLED_INPUT).read_bytes()
     return _read_input(input_file)
 
@@ -389,6 +390,8 @@ def _input_path(source: str | None) -> Iterator[Path]:
     if source is not None:
         yield Path(source)
         return
+    from importlib import resources
+
     bundled = resources.files("aoc23").joinpath(BUNDLED_INPUT)
     with resources.as_file(bundled) as path:
         yield path
