@@ -320,3 +320,34 @@ def test_a_long_run_shows_progress_on_a_terminal_stderr_only(tmp_path: Path) -> 
 def test_a_short_run_shows_no_progress() -> None:
     out, terminal, code = run_with_terminal_stderr("solve", BLOG, seconds=1.5)
     assert code == 0 and terminal == b"" and out.endswith(b"part1: 3764\n")
+
+
+LOADED_AFTER = """
+import sys
+from aoc23.cli import main
+try:
+    main(sys.argv[1:], standalone_mode=False)
+finally:
+    heavy = ("rich", "aoc23.analysis", "importlib.resources")
+    print("loaded:", *sorted(name for name in heavy if name in sys.modules), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--help",), ("solve", EXAMPLE, "--rounds", "3"), ("solve", EXAMPLE, "--part", "2")],
+)
+def test_help_and_solve_start_without_what_they_do_not_draw(args: tuple[str, ...]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED_AFTER, *args], capture_output=True, check=True
+    )
+    assert done.stderr.decode().splitlines()[-1] == "loaded:"
+
+
+def test_trace_loads_its_analysis() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED_AFTER, "trace", EXAMPLE, "--rounds", "2"],
+        capture_output=True,
+        check=True,
+    )
+    assert "aoc23.analysis" in done.stderr.decode().splitlines()[-1]
