@@ -37,11 +37,20 @@ class Moves:
 
 class Board:
     def __init__(self, window: Window, cells: Iterable[int]) -> None:
-        self.window = window
         digits = ["0"] * window.cells
         for cell in cells:
             digits[cell - 1] = "1"
-        self._grid = _from_digits(digits)
+        self._set(window, _from_digits(digits))
+
+    @classmethod
+    def _of_grid(cls, window: Window, grid: int) -> Board:
+        board = cls.__new__(cls)
+        board._set(window, grid)
+        return board
+
+    def _set(self, window: Window, grid: int) -> None:
+        self.window = window
+        self._grid = grid
         self._row = 4 * window.width
         self._rim = _rim(window)
         self._sentinel = 1 << 4 * window.cells
@@ -64,14 +73,18 @@ class Board:
 
     def grown(self) -> Board:
         """The same elves in a window grown on each side where an elf reached the rim (by a
-        quarter of the window, and at least :data:`MARGIN` tiles)."""
+        an eighth of the window, and at least :data:`MARGIN` tiles)."""
         old = self.window
-        margin = max(MARGIN, old.width // 4, old.height // 4)
+        margin = max(MARGIN, old.width // 8, old.height // 8)
         top, bottom, left, right = (margin if self._grid & side else 0 for side in self._rim)
         wider = Window(
             old.left - left, old.top - top, old.width + left + right, old.height + top + bottom
         )
-        return Board(wider, (wider.cell(*old.point(cell)) for cell in self.cells()))
+        digits = format(self._grid | self._sentinel, "x")
+        rows = (digits[start : start + old.width] for start in range(1, len(digits), old.width))
+        before, after = "0" * left, "0" * right
+        grid = "".join(before + row + after for row in rows)
+        return Board._of_grid(wider, int(grid, 16) << 4 * wider.width * bottom)
 
     def step(self, round_index: int) -> Moves:
         """Play round ``round_index`` (0-based): move the elves and say how each moved.

@@ -35,6 +35,18 @@ class Window:
         row, column = divmod(cell - 1, self.width)
         return self.left + column, self.top + row
 
+    def holds(self, other: Window) -> bool:
+        """Every tile of ``other`` is a tile of this window."""
+        right, bottom = other.left + other.width - 1, other.top + other.height - 1
+        return other.cells == 0 or (
+            self.contains(other.left, other.top) and self.contains(right, bottom)
+        )
+
+    def renaming(self, wider: Window) -> tuple[int, int]:
+        """``(shift, per_row)`` such that cell ``c`` here is cell
+        ``c + shift + (c - 1) // width * per_row`` of ``wider``, which must hold this window."""
+        return wider.cell(self.left, self.top) - 1, wider.width - self.width
+
     def on_rim(self, cell: int) -> bool:
         """On the outermost row or column."""
         row, column = divmod(cell - 1, self.width)

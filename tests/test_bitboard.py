@@ -44,6 +44,15 @@ def test_an_elf_on_the_rim_makes_the_window_grow_on_that_side() -> None:
     assert [wider.window.point(c) for c in wider.cells()] == [(2, 0)]
 
 
+@given(st.sets(st.tuples(st.integers(0, 9), st.integers(0, 6)), min_size=1))
+def test_a_grown_board_has_the_same_elves(elves: set[tuple[int, int]]) -> None:
+    window = Window(0, 0, 10, 7)
+    board = Board(window, [window.cell(x, y) for x, y in elves])
+    wider = board.grown()
+    assert wider.window.holds(window)
+    assert {wider.window.point(c) for c in wider.cells()} == elves
+
+
 def test_a_new_board_keeps_a_margin_around_the_elves() -> None:
     board = Board.around([(0, 0), (3, 1)])
     assert board.window == Window(-MARGIN, -MARGIN, 4 + 2 * MARGIN, 2 + 2 * MARGIN)

@@ -38,3 +38,31 @@ def test_a_wider_window_keeps_the_hashes_known() -> None:
     wider = keys.regrid(WINDOW.grown(3))
     assert wider.homes(8)[wider.key((0, 0))] == wyhash.hash_point(0, 0) & 7
     assert wider.homes(8)[wider.key((1, 0))] == UNKNOWN
+
+
+def test_renamed_into_a_regrid_is_the_same_points_with_their_homes() -> None:
+    keys = KeySpace(WINDOW)
+    homes = keys.homes(16)
+    far = keys.key((50, 50))
+    names = [0, keys.key((-2, -3)), keys.key((2, 0)), far, 0, keys.key((0, -1))]
+    for name in filter(None, names):
+        keys.hash(name)
+    wider = keys.regrid(Window(-4, -3, 9, 7))
+    renamed = wider.renamed(names, keys)
+    assert [wider.point(n) if n else None for n in renamed] == [
+        keys.point(n) if n else None for n in names
+    ]
+    for old, new in zip(names, renamed, strict=True):
+        if old:
+            assert wider.homes(16)[new] == homes[old] != UNKNOWN
+    assert wider.homes(16)[wider.key((1, 1))] == UNKNOWN
+
+
+def test_renamed_into_a_space_that_does_not_hold_the_window_hashes_each_key() -> None:
+    keys = KeySpace(WINDOW)
+    names = [keys.key((-2, -3)), 0, keys.key((2, 0))]
+    elsewhere = KeySpace(Window(0, 0, 3, 3))
+    renamed = elsewhere.renamed(names, keys)
+    assert renamed[1] == 0 and elsewhere.point(renamed[0]) == (-2, -3)
+    assert elsewhere.point(renamed[2]) == (2, 0)
+    assert elsewhere.homes(8)[renamed[0]] == wyhash.hash_point(-2, -3) & 7

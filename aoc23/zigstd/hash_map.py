@@ -202,18 +202,12 @@ class AutoHashMap:
 
     def rekey(self, keys: KeySpace) -> None:
         """Name the keys in ``keys`` from now on (the slots and bytes stay as they are)."""
-        old = self.keys
-
-        def renamed(key: int) -> int:
-            if not key:
-                return 0
-            new = keys.key(old.point(key))
-            keys.hash(new)
-            return new
-
-        self._slots = [renamed(key) for key in self._slots]
-        if self._owed is not None:
-            self._owed = [renamed(key) for key in self._owed]
+        owed_is_slots = self._owed is self._slots
+        self._slots = keys.renamed(self._slots, self.keys)
+        if owed_is_slots:
+            self._owed = self._slots
+        elif self._owed is not None:
+            self._owed = keys.renamed(self._owed, self.keys)
         self.keys = keys
 
     # -- the bytes --------------------------------------------------------------------

@@ -73,13 +73,39 @@ class KeySpace:
         return homes
 
     def regrid(self, window: Window) -> KeySpace:
-        """A key space over ``window`` (which must hold this one's), keeping the hashes known."""
+        """A key space over ``window`` (which must hold this one's), keeping the hashes and
+        homes known."""
         old = self.window
-        assert window.contains(old.left, old.top) or old.cells == 0
-        assert old.cells == 0 or window.contains(old.left + old.width - 1, old.top + old.height - 1)
+        assert window.holds(old)
         wider = KeySpace(window)
+        lists = [(self._hashes, wider._hashes)]
+        for capacity, homes in self._homes.items():
+            wider._homes[capacity] = [UNKNOWN] * (window.cells + 1)
+            lists.append((homes, wider._homes[capacity]))
         for row in range(old.height):
             start = 1 + row * old.width
             at = window.cell(old.left, old.top + row)
-            wider._hashes[at : at + old.width] = self._hashes[start : start + old.width]
+            for narrow, wide in lists:
+                wide[at : at + old.width] = narrow[start : start + old.width]
         return wider
+
+    def renamed(self, names: list[int], old: KeySpace) -> list[int]:
+        """``names`` of ``old``'s keys (0 for none), as this key space names them, each with
+        its hash known."""
+        inside = old.window.cells if self.window.holds(old.window) else 0
+        if inside:
+            shift, per_row = old.window.renaming(self.window)
+            width = old.window.width
+            result = [
+                name + shift + (name - 1) // width * per_row
+                if 0 < name <= inside
+                else name and self.key(old.point(name))
+                for name in names
+            ]
+        else:
+            result = [name and self.key(old.point(name)) for name in names]
+        hashes = self._hashes
+        for name in filter(None, result):
+            if hashes[name] == UNKNOWN:
+                self.hash(name)
+        return result
