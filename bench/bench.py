@@ -3,7 +3,8 @@
 Every command runs --runs times, the commands taking turns, and the table gives the median
 and the spread (slowest minus fastest) of the wall time and the peak memory (max RSS) of
 each. Ratios are of medians measured in this same run. Then a scaling series (generated
-inputs from 35x35 to 280x280, a fixed number of rounds) and the start-up time.
+inputs from 35x35 to 280x280, a fixed number of rounds, timed inside the process) and the
+start-up time.
 
 Writes bench/results.json; with --readme, rewrites the README's performance section from it.
 usage: python bench/bench.py [--runs N] [--readme]
@@ -106,19 +107,30 @@ def part2(zig: Path, runs: int) -> dict[str, dict[str, float]]:
     return results
 
 
+ROUNDS_TIMED = """
+import sys, time
+from aoc23.simulation import load, play
+from aoc23.strategies import Settings
+program = load(open(sys.argv[1], "rb").read(), "naive", Settings(buffer_size=1 << 30))
+started = time.perf_counter()
+for _ in play(program, int(sys.argv[2])):
+    pass
+print(time.perf_counter() - started)
+"""
+
+
 def series(runs: int) -> list[dict[str, float]]:
+    """Seconds per round, timed inside the process (after the input is loaded), so that the
+    start-up's jitter does not swamp the small inputs."""
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         for side in SERIES:
             path = Path(scratch) / f"{side}.txt"
             path.write_bytes(generate(side, side, 0.5, 23))
             elves = path.read_bytes().count(b"#")
-            base = [*AOC23, "solve", str(path), "--buffer-size", "1GiB"]
-            timed = take_turns(
-                {"load": [*base, "--rounds", "0"], "run": [*base, "--rounds", str(SERIES_ROUNDS)]},
-                runs,
-            )
-            per_round = (timed["run"]["median_s"] - timed["load"]["median_s"]) / SERIES_ROUNDS
+            command = [sys.executable, "-c", ROUNDS_TIMED, str(path), str(SERIES_ROUNDS)]
+            seconds = [float(measure(command)[2]) for _ in range(runs)]
+            per_round = statistics.median(seconds) / SERIES_ROUNDS
             rows.append(
                 {
                     "side": side,
@@ -126,6 +138,7 @@ def series(runs: int) -> list[dict[str, float]]:
                     "rounds": SERIES_ROUNDS,
                     "ms_per_round": per_round * 1e3,
                     "ns_per_elf_round": per_round / elves * 1e9,
+                    "spread_ms_per_round": (max(seconds) - min(seconds)) / SERIES_ROUNDS * 1e3,
                 }
             )
     return rows
@@ -173,14 +186,16 @@ def table(results: dict[str, object]) -> str:
         "",
         f"The plain Python solver (`bench/plain_solver.py`, a set and a Counter): {plain:.2f} s.",
         "",
-        f"Scaling: {SERIES_ROUNDS} rounds of naive on generated inputs, load time taken off:",
+        f"Scaling: the first {SERIES_ROUNDS} rounds of naive on generated inputs, timed inside"
+        " the process after the input is loaded:",
         "",
         "| input | elves | ms per round | ns per elf and round |",
         "|---|---|---|---|",
     ]
     for row in results["series"]:  # type: ignore[attr-defined]
         lines.append(
-            f"| {row['side']}x{row['side']} | {row['elves']} | {row['ms_per_round']:.2f} | "
+            f"| {row['side']}x{row['side']} | {row['elves']} | {row['ms_per_round']:.2f}"
+            f" ±{row['spread_ms_per_round']:.2f} | "
             f"{row['ns_per_elf_round']:.0f} |"
         )
     start = results["startup"]
@@ -215,7 +230,7 @@ def main() -> None:
         "runs": args.runs,
         "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}",
         "part2": part2(zig, args.runs),
-        "series": series(max(3, args.runs // 2)),
+        "series": series(args.runs),
         "startup": startup(args.runs),
         "large_buffer": large_buffer(),
     }
