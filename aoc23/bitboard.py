@@ -72,7 +72,7 @@ class Board:
         return any(self._grid & side for side in self._rim)
 
     def grown(self) -> Board:
-        """The same elves in a window grown on each side where an elf reached the rim (by a
+        """The same elves in a window grown on each side where an elf reached the rim (by
         an eighth of the window, and at least :data:`MARGIN` tiles)."""
         old = self.window
         margin = max(MARGIN, old.width // 8, old.height // 8)
