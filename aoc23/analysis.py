@@ -315,7 +315,7 @@ def forecast(records: list[RoundRecord], buffer_size: int) -> Forecast | None:
 
 
 UNLIMITED = 1 << 46
-"""A buffer size no run reaches: the simulated buffer only materialises what is touched."""
+"""A buffer size no run reaches: the simulated buffer holds only the bytes written into it."""
 
 
 @dataclass(frozen=True, slots=True)

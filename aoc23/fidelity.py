@@ -37,7 +37,7 @@ from aoc23.strategies import (
     Settings,
     Strategy,
 )
-from aoc23.zigstd.mem import UNDEFINED, Buffer
+from aoc23.zigstd.mem import UNDEFINED_BYTE, Buffer
 
 
 @dataclass(frozen=True)
@@ -183,11 +183,9 @@ def same_bytes(ours: Buffer, theirs: DumpedBuffer) -> bool:
     """Equal address, length and content (bytes past the dump are 0xAA in the reference)."""
     if (ours.base, ours.size) != (theirs.base, theirs.length):
         return False
-    touched = len(theirs.touched)
-    ours.materialize(touched)
     mine = ours.touched()
-    rest = mine[touched:]
-    return mine[:touched] == theirs.touched and rest.count(UNDEFINED) == len(rest)
+    length = max(len(mine), len(theirs.touched))
+    return mine.ljust(length, UNDEFINED_BYTE) == theirs.touched.ljust(length, UNDEFINED_BYTE)
 
 
 def run_reference(

@@ -222,7 +222,7 @@ SABOTAGE = {
     "free reclaims a non-last block": (heap.FixedBufferAllocator, "free", _free_always_reclaims),
     "padding from the index": (heap.FixedBufferAllocator, "alloc", _align_by_index),
     "wyhash seed 1": (wyhash, "hash_point", lambda x, y: wyhash.hash(1, mem_pack(x, y))),
-    "undefined bytes read 0x00, not 0xAA": (mem, "UNDEFINED", 0x00),
+    "undefined bytes read 0x00, not 0xAA": (mem, "UNDEFINED_BYTE", b"\x00"),
 }
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from aoc23.errors import AllocatorMisuse, OutOfMemory
 from aoc23.zigstd.heap import PAGE_SIZE, FixedBufferAllocator, PageAllocator
-from aoc23.zigstd.mem import UNDEFINED, Allocator, Buffer, RawAllocator
+from aoc23.zigstd.mem import CHUNK_SIZE, UNDEFINED_BYTE, Allocator, Buffer, RawAllocator
 
 MakeRaw = Callable[[], RawAllocator]
 ALLOCATORS: dict[str, MakeRaw] = {
@@ -42,7 +42,7 @@ def test_new_blocks_read_as_undefined(allocator: Allocator) -> None:
     allocator.free(block)
     again = allocator.alloc(64)
     assert again.buffer is not None
-    assert again.buffer.read(again.offset, 64) == bytes([UNDEFINED]) * 64
+    assert again.buffer.read(again.offset, 64) == UNDEFINED_BYTE * 64
 
 
 def test_zero_length_requests_never_reach_the_allocator(allocator: Allocator) -> None:
@@ -168,3 +168,14 @@ def test_freeing_the_last_block_twice_is_a_no_op_as_in_zig() -> None:
     fba.free(block, 0)
     fba.free(block, 0)
     assert fba.end_index == 8
+
+
+def test_a_huge_buffer_holds_only_what_is_written_and_lets_go_of_what_is_undefined() -> None:
+    allocator = Allocator(FixedBufferAllocator(Buffer(64 << 30, 0x10000)))
+    block = allocator.alloc(1 << 20)
+    assert block.buffer is not None and block.buffer.held() == 0
+    block.buffer.write(block.offset + 5000, b"x" * 10_000)
+    assert block.buffer.held() == 3 * CHUNK_SIZE  # bytes 5000 to 14999
+    allocator.free(block)
+    assert block.buffer.held() == 0
+    assert block.buffer.read(block.offset, 1 << 20) == UNDEFINED_BYTE * (1 << 20)

@@ -20,7 +20,7 @@ from hypothesis.stateful import (
 from aoc23.errors import AllocatorMisuse
 from aoc23.zigstd.hash_map import AutoHashMap, max_load
 from aoc23.zigstd.heap import FixedBufferAllocator
-from aoc23.zigstd.mem import Allocator, Buffer, Slice
+from aoc23.zigstd.mem import CHUNK_SIZE, UNDEFINED_BYTE, Allocator, Buffer, Slice
 
 BUFFER = 512
 
@@ -149,6 +149,44 @@ class HashMapMachine(RuleBasedStateMachine):
         assert self.map.count() <= max_load(self.map.capacity())
 
 
+class BufferMachine(RuleBasedStateMachine):
+    """The sparse buffer against a plain bytearray, with ranges that cross chunk edges."""
+
+    SIZE = 3 * CHUNK_SIZE + 100
+    spans = st.tuples(st.integers(0, SIZE), st.integers(0, SIZE)).map(
+        lambda span: (span[0], min(span[1], BufferMachine.SIZE - span[0]))
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.buffer = Buffer(self.SIZE, 0x1000)
+        self.model = bytearray(UNDEFINED_BYTE * self.SIZE)
+
+    @rule(start=st.integers(0, SIZE - 1), payload=st.binary(min_size=1, max_size=CHUNK_SIZE + 10))
+    def write(self, start: int, payload: bytes) -> None:
+        payload = payload[: self.SIZE - start]
+        self.buffer.write(start, payload)
+        self.model[start : start + len(payload)] = payload
+
+    @rule(span=spans)
+    def undefine(self, span: tuple[int, int]) -> None:
+        start, length = span
+        self.buffer.undefine(start, length)
+        self.model[start : start + length] = UNDEFINED_BYTE * length
+
+    @rule(span=spans)
+    def read(self, span: tuple[int, int]) -> None:
+        start, length = span
+        assert self.buffer.read(start, length) == self.model[start : start + length]
+
+    @invariant()
+    def same_bytes(self) -> None:
+        assert self.buffer.snapshot() == self.model
+        assert self.buffer.touched() == self.model.rstrip(UNDEFINED_BYTE)
+
+
+TestBuffer = BufferMachine.TestCase
+TestBuffer.settings = settings(stateful_step_count=30)
 TestFixedBuffer = FixedBufferMachine.TestCase
 TestFixedBuffer.settings = settings(stateful_step_count=40)
 TestHashMap = HashMapMachine.TestCase

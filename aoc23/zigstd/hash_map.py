@@ -216,16 +216,17 @@ class AutoHashMap:
         """Bring the buffer's metadata and keys up to date with the slots."""
         if not self._stale or self.block is None or self.block.buffer is None:
             return
-        data, start = self.block.buffer.data, self.block.offset
+        buffer, start, capacity = self.block.buffer, self.block.offset, self._capacity
         keys = self.keys
-        data[start + HEADER_SIZE : start + HEADER_SIZE + self._capacity] = bytes(
-            USED | keys.hash(key) >> 57 if key else FREE for key in self._slots
-        )
+        metadata = bytes(USED | keys.hash(key) >> 57 if key else FREE for key in self._slots)
+        buffer.poke(start + HEADER_SIZE, metadata)
         if self._owed is not None:
-            at = start + keys_offset(self._capacity)
+            at = start + keys_offset(capacity)
+            table = bytearray(buffer.peek(at, KEY_SIZE * capacity))
             for slot, key in enumerate(self._owed):
                 if key:
-                    _KEY.pack_into(data, at + KEY_SIZE * slot, *keys.point(key))
+                    _KEY.pack_into(table, KEY_SIZE * slot, *keys.point(key))
+            buffer.poke(at, table)
             self._owed = None
         self._stale = False
 

@@ -17,8 +17,8 @@ from typing import Protocol
 
 from aoc23.errors import OutOfMemory
 
-UNDEFINED = 0xAA
-"""The byte a safe Zig build writes for ``undefined`` memory."""
+UNDEFINED_BYTE = b"\xaa"
+"""What a safe Zig build writes for ``undefined`` memory, one byte of it."""
 
 
 def align_forward(value: int, alignment: int) -> int:
@@ -26,17 +26,22 @@ def align_forward(value: int, alignment: int) -> int:
     return (value + alignment - 1) & -alignment
 
 
+CHUNK_SIZE = 1 << 12
+"""The bytes of a :class:`Buffer` are kept in chunks of this many, made when first written."""
+
+
 class Buffer:
     """A run of simulated bytes that starts at the address ``base``.
 
     Zig aligns allocations by *address*, so the base matters: a block with 8-byte alignment
-    placed at index ``i`` needs ``(-(base + i)) % 8`` bytes of padding. Bytes are materialised
-    only as far as something touches them; untouched bytes read as 0xAA, the content of a
-    fresh ``undefined`` stack array in a safe build.
+    placed at index ``i`` needs ``(-(base + i)) % 8`` bytes of padding. Untouched bytes
+    read as 0xAA, the content of a fresh ``undefined`` stack array in a safe build, and cost
+    nothing: Python holds only the chunks of :data:`CHUNK_SIZE` bytes that something wrote
+    other than 0xAA into, and filling a whole chunk with 0xAA lets it go again.
 
     A block's owner may *owe* its bytes (see :meth:`owe`): it writes them only when
-    something reads that range, or writes part of it. ``data`` is the raw bytearray, for
-    owners paying what they owe; everybody else reads through :meth:`read`,
+    something reads that range, or writes part of it. Owners paying what they owe use
+    :meth:`peek` and :meth:`poke`; everybody else reads through :meth:`read`,
     :meth:`snapshot` or :meth:`touched`.
     """
 
@@ -45,13 +50,12 @@ class Buffer:
             raise ValueError("a buffer cannot have a negative size")
         self.size = size
         self.base = base
-        self.data = bytearray()
+        self._chunks: dict[int, bytearray] = {}
         self._owed: dict[int, tuple[int, Callable[[], None]]] = {}
 
     def owe(self, offset: int, length: int, pay: Callable[[], None]) -> None:
         """``[offset, offset + length)`` is up to date only after ``pay()``; until a write
         covers the whole range, which makes the debt void."""
-        self.materialize(offset + length)
         self._owed[offset] = (offset + length, pay)
 
     def discard(self) -> None:
@@ -65,37 +69,76 @@ class Buffer:
             if offset < (self.size if end is None else end) and stop > start:
                 pay()
 
-    def materialize(self, end: int) -> None:
-        """Make ``data`` cover at least ``[0, end)``."""
-        missing = end - len(self.data)
-        if missing > 0:
-            self.data.extend(bytes([UNDEFINED]) * missing)
-
-    def fill(self, offset: int, length: int, byte: int) -> None:
+    def undefine(self, offset: int, length: int) -> None:
+        """Write 0xAA over ``[offset, offset + length)``."""
         self._before_write(offset, offset + length)
-        self.materialize(offset + length)
-        self.data[offset : offset + length] = bytes([byte]) * length
+        end = offset + length
+        first, last = -(-offset // CHUNK_SIZE), end // CHUNK_SIZE
+        head_end = min(end, first * CHUNK_SIZE)
+        self._fill_present(offset, head_end)
+        if last - first < len(self._chunks):
+            for index in range(first, last):
+                self._chunks.pop(index, None)
+        else:
+            for index in [index for index in self._chunks if first <= index < last]:
+                del self._chunks[index]
+        self._fill_present(max(head_end, last * CHUNK_SIZE), end)
 
     def write(self, offset: int, payload: bytes) -> None:
         self._before_write(offset, offset + len(payload))
-        self.materialize(offset + len(payload))
-        self.data[offset : offset + len(payload)] = payload
+        self.poke(offset, payload)
 
     def read(self, offset: int, length: int) -> bytes:
         self.settle(offset, offset + length)
-        self.materialize(offset + length)
-        return bytes(self.data[offset : offset + length])
+        return self.peek(offset, length)
 
     def touched(self) -> bytes:
-        """The bytes materialised so far (everything past them reads 0xAA)."""
+        """The bytes from the start up to the last one that does not read 0xAA."""
         self.settle()
-        return bytes(self.data)
+        if not self._chunks:
+            return b""
+        end = min(self.size, (max(self._chunks) + 1) * CHUNK_SIZE)
+        return self.peek(0, end).rstrip(UNDEFINED_BYTE)
 
     def snapshot(self) -> bytes:
         """Every byte of the buffer, as a dump of the real memory would show it."""
         self.settle()
-        tail = self.size - len(self.data)
-        return bytes(self.data[: self.size]) + bytes([UNDEFINED]) * max(tail, 0)
+        return self.peek(0, self.size)
+
+    def held(self) -> int:
+        """Bytes Python holds for this buffer: its chunks written since last undefined."""
+        return CHUNK_SIZE * len(self._chunks)
+
+    def peek(self, offset: int, length: int) -> bytes:
+        """The bytes as they stand, whatever is owed to them."""
+        parts = []
+        end = offset + length
+        while offset < end:
+            index, start = divmod(offset, CHUNK_SIZE)
+            stop = min(end - offset + start, CHUNK_SIZE)
+            chunk = self._chunks.get(index)
+            parts.append(UNDEFINED_BYTE * (stop - start) if chunk is None else chunk[start:stop])
+            offset += stop - start
+        return b"".join(parts)
+
+    def poke(self, offset: int, payload: bytes | bytearray) -> None:
+        """Write ``payload`` at ``offset`` as it is, leaving any debt alone."""
+        done = 0
+        while done < len(payload):
+            index, start = divmod(offset + done, CHUNK_SIZE)
+            stop = min(start + len(payload) - done, CHUNK_SIZE)
+            chunk = self._chunks.get(index)
+            if chunk is None:
+                chunk = self._chunks[index] = bytearray(UNDEFINED_BYTE * CHUNK_SIZE)
+            chunk[start:stop] = payload[done : done + stop - start]
+            done += stop - start
+
+    def _fill_present(self, start: int, end: int) -> None:
+        """0xAA over ``[start, end)``, which lies within one chunk, if that chunk exists."""
+        if start < end:
+            index = start // CHUNK_SIZE
+            if index in self._chunks:
+                self.poke(start, UNDEFINED_BYTE * (end - start))
 
     def _before_write(self, start: int, end: int) -> None:
         for offset, (stop, pay) in list(self._owed.items()):
@@ -168,14 +211,14 @@ class Allocator:
                 buffer_len=capacity,
             )
         assert block.buffer is not None
-        block.buffer.fill(block.offset, block.length, UNDEFINED)
+        block.buffer.undefine(block.offset, block.length)
         return block
 
     def free(self, block: Slice, log2_align: int = 0) -> None:
         """``free``: overwrite with 0xAA, then hand back (the allocator may ignore it)."""
         if block.length == 0 or block.buffer is None:
             return
-        block.buffer.fill(block.offset, block.length, UNDEFINED)
+        block.buffer.undefine(block.offset, block.length)
         self.raw.free(block, log2_align)
 
     def resize(self, block: Slice, new_len: int, log2_align: int = 0) -> bool:
