@@ -53,6 +53,7 @@ class Board:
         self._grid = grid
         self._row = 4 * window.width
         self._rim = _rim(window)
+        self._whole_rim = self._rim[0] | self._rim[1] | self._rim[2] | self._rim[3]
         self._sentinel = 1 << 4 * window.cells
         self.offsets = (0, -window.width, window.width, -1, 1)
 
@@ -69,7 +70,7 @@ class Board:
 
     def needs_room(self) -> bool:
         """True when an elf stands on the window's rim, where a step could not see past it."""
-        return any(self._grid & side for side in self._rim)
+        return bool(self._grid & self._whole_rim)
 
     def grown(self) -> Board:
         """The same elves in a window grown on each side where an elf reached the rim (by
