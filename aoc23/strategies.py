@@ -10,21 +10,21 @@ in where ``new_cells`` lives and how the old table goes away.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Literal, TypeVar
 
 from aoc23 import puzzle
 from aoc23.bitboard import Board
 from aoc23.errors import OutOfMemory
-from aoc23.events import Tracer
 from aoc23.zigstd.fs import read_file_alloc
 from aoc23.zigstd.hash_map import AutoHashMap
 from aoc23.zigstd.heap import FixedBufferAllocator, PageAllocator
 from aoc23.zigstd.keys import KeySpace
-from aoc23.zigstd.logging import LoggingAllocator
 from aoc23.zigstd.mem import Allocator, Buffer, RawAllocator, Slice
+
+if TYPE_CHECKING:
+    from aoc23.events import Tracer
+    from aoc23.zigstd.logging import LoggingAllocator
 
 MIB = 1 << 20
 DEFAULT_BUFFER_SIZE = 8 * MIB
@@ -73,25 +73,25 @@ FREE_INPUT_SITE = "the input (freed after parsing)"
 
 class CallSite:
     """Which part of the program is calling an allocator right now: named in trace events
-    and in any OutOfMemory that escapes."""
+    and in any OutOfMemory that escapes. ``with site(name):`` names the calls inside."""
 
     def __init__(self) -> None:
-        self.name = "main"
+        self._names = ["main"]
 
     def current(self) -> str:
-        return self.name
+        return self._names[-1]
 
-    @contextmanager
-    def __call__(self, name: str) -> Iterator[None]:
-        outer, self.name = self.name, name
-        try:
-            yield
-        except OutOfMemory as error:
-            if error.site is None:
-                error.site = name
-            raise
-        finally:
-            self.name = outer
+    def __call__(self, name: str) -> CallSite:
+        self._names.append(name)
+        return self
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> None:
+        name = self._names.pop()
+        if isinstance(error, OutOfMemory) and error.site is None:
+            error.site = name
 
 
 class Strategy:
@@ -121,6 +121,8 @@ class Strategy:
         """``raw`` itself, or behind a LoggingAllocator when the run is traced."""
         if self.tracer is None:
             return raw
+        from aoc23.zigstd.logging import LoggingAllocator
+
         return LoggingAllocator(
             raw, name, self.tracer, self.site.current, base=base, counted=counted
         )
