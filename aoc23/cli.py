@@ -159,7 +159,7 @@ def _read_input(source: str) -> bytes:
 def _emit(line: str) -> None:
     """One line to stdout, flushed at once so a script reading live sees it."""
     with _reader_may_leave():
-        click.echo(line)
+        sys.stdout.write(line + "\n")
         sys.stdout.flush()
 
 
