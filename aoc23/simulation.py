@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aoc23 import puzzle
 from aoc23.errors import OutOfMemory
-from aoc23.events import Finished, RoundStarted, Tracer
 from aoc23.strategies import STRATEGIES, Settings, Strategy
+
+if TYPE_CHECKING:
+    from aoc23.events import Tracer
 
 PART1_ROUNDS = 10
 
@@ -63,12 +66,15 @@ def play(
     program: Strategy, rounds: int | None = PART1_ROUNDS, until_settled: bool = False
 ) -> Iterator[Output]:
     """The rounds of a loaded program (see :func:`run`)."""
-    note = program.tracer or _ignore
+    tracer = program.tracer
+    if tracer is not None:
+        from aoc23.events import Finished, RoundStarted
     index = 0
     settled = False
     while not settled and (rounds is None or index < rounds):
         report = RoundReport(index, program.memuse(), program)
-        note(RoundStarted(index, report.memuse))
+        if tracer is not None:
+            tracer(RoundStarted(index, report.memuse))
         yield report
         try:
             moved = program.step(index)
@@ -79,10 +85,7 @@ def play(
         if index == PART1_ROUNDS:
             yield Answer(1, puzzle.empty_ground(program.elves()))
         settled = until_settled and not moved
-    note(Finished(index, program.memuse()))
+    if tracer is not None:
+        tracer(Finished(index, program.memuse()))
     if settled:
         yield Answer(2, index)
-
-
-def _ignore(event: object) -> None:
-    pass

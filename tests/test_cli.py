@@ -328,7 +328,7 @@ from aoc23.cli import main
 try:
     main(sys.argv[1:], standalone_mode=False)
 finally:
-    heavy = ("rich", "aoc23.analysis", "importlib.resources")
+    heavy = ("rich", "aoc23.analysis", "aoc23.events", "importlib.resources")
     print("loaded:", *sorted(name for name in heavy if name in sys.modules), file=sys.stderr)
 """
 
@@ -350,4 +350,4 @@ def test_trace_loads_its_analysis() -> None:
         capture_output=True,
         check=True,
     )
-    assert "aoc23.analysis" in done.stderr.decode().splitlines()[-1]
+    assert done.stderr.decode().splitlines()[-1].split()[1:3] == ["aoc23.analysis", "aoc23.events"]
