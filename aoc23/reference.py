@@ -61,43 +61,45 @@ def build(
     zig: Sequence[str] | None = None,
     source_path: Path | None = None,
     version: str = ZIG_VERSION,
+    name: str = "day23",
 ) -> Path:
     """Compile the reference (once per source and mode; later calls reuse the binary).
 
     By default: ``zig/day23.zig`` with the installed ``ziglang`` (which must be
     :data:`ZIG_VERSION`). ``zig`` is another compiler's command (e.g. ``[python, "-m",
     "ziglang"]`` of another environment), ``source_path`` the program written for it and
-    ``version`` its name in the cache (see ``bench/zig_latest.py``)."""
+    ``version`` its name in the cache (see ``bench/zig_latest.py``); ``name`` names the
+    program (another one than the reference: ``bench/maxrss.zig``)."""
     code = source() if source_path is None else source_path.read_bytes()
     digest = hashlib.sha256(code + optimize.encode()).hexdigest()[:16]
-    out_dir = cache_dir() / f"day23-{version}-{optimize}-{digest}"
-    binary = out_dir / "day23"
+    out_dir = cache_dir() / f"{name}-{version}-{optimize}-{digest}"
+    binary = out_dir / name
     if binary.exists():
         return binary
     command = _zig_command() if zig is None else list(zig)
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "day23.zig").write_bytes(code)
+    (out_dir / f"{name}.zig").write_bytes(code)
     zig_cache = cache_dir() / ("zig-cache" if version == ZIG_VERSION else f"zig-cache-{version}")
     result = subprocess.run(
         [
             *command,
             "build-exe",
-            "day23.zig",
+            f"{name}.zig",
             "-O",
             optimize,
             "--cache-dir",
             str(zig_cache / "local"),
             "--global-cache-dir",
             str(zig_cache / "global"),
-            "-femit-bin=day23.tmp",
+            f"-femit-bin={name}.tmp",
         ],
         cwd=out_dir,
         capture_output=True,
         text=True,
     )
     if result.returncode != 0:
-        raise RuntimeError(f"building the Zig reference failed:\n{result.stderr}")
-    (out_dir / "day23.tmp").replace(binary)
+        raise RuntimeError(f"building {name}.zig failed:\n{result.stderr}")
+    (out_dir / f"{name}.tmp").replace(binary)
     return binary
 
 
