@@ -296,7 +296,7 @@ class AutoHashMap:
             source._slots,
             codes,
             offsets,
-            self._capacity,
+            self._slots,
             self.keys.homes(self._capacity),
             self.keys.hash,
         )
@@ -321,21 +321,20 @@ class AutoHashMap:
             raise AllocatorMisuse(f"{action} on a hash map that has no table")
 
 
-_FillArgs = tuple[list[int], bytes, Sequence[int], int, list[int], Callable[[int], int]]
+_FillArgs = tuple[list[int], bytes, Sequence[int], list[int], list[int], Callable[[int], int]]
 
 
 def _filled(args: _FillArgs, echo: list[int] | None = None) -> list[int]:
-    """The slots of an empty table of ``capacity`` after ``put_assume_capacity`` of each key
-    of ``source_slots`` in slot order, moved by its code. The moved keys must all differ, so
+    """``slots``, the slots of an empty table, after ``put_assume_capacity`` of each key of
+    ``source_slots`` in slot order, moved by its code. The moved keys must all differ, so
     that no key finds itself already there. Each key taken is also written into ``echo`` at
     its slot, when given.
 
     This loop is where a run spends its time, so it is written for CPython: a key that did
     not move and whose home slot is free costs about fifteen bytecodes, and the search for
     a free slot past an occupied home is done by ``list.index``."""
-    source_slots, codes, offsets, capacity, homes, hash_key = args
-    mask = capacity - 1
-    slots = [0] * capacity
+    source_slots, codes, offsets, slots, homes, hash_key = args
+    mask = len(slots) - 1
     if echo is None:
         echo = slots
     first_free = slots.index
