@@ -14,7 +14,7 @@ LATEST_STAMP := $(LATEST_VENV)/.installed-zig-$(LATEST_ZIG)
 .DEFAULT_GOAL := help
 .PHONY: help run test lint unit fuzz fuzz-zig golden zig-latest bench clean
 N ?= 500
-RUNS ?= 5
+RUNS ?= 9
 SEED ?= 1
 
 help: ## List the targets
