@@ -179,3 +179,17 @@ def test_a_huge_buffer_holds_only_what_is_written_and_lets_go_of_what_is_undefin
     allocator.free(block)
     assert block.buffer.held() == 0
     assert block.buffer.read(block.offset, 1 << 20) == UNDEFINED_BYTE * (1 << 20)
+
+
+def test_tables_freed_one_after_another_leave_only_the_live_one_held() -> None:
+    fba = FixedBufferAllocator(Buffer(1 << 24, 0x10003))
+    allocator = Allocator(fba)
+    old = None
+    for _ in range(50):
+        table = allocator.alloc(36888, 3)
+        assert table.buffer is not None
+        table.buffer.write(table.offset, b"header" * 4)
+        if old is not None:
+            allocator.free(old, 3)
+        old = table
+    assert fba.end_index > 49 * 36888 and fba.buffer.held() == CHUNK_SIZE

@@ -134,11 +134,14 @@ class Buffer:
             done += stop - start
 
     def _fill_present(self, start: int, end: int) -> None:
-        """0xAA over ``[start, end)``, which lies within one chunk, if that chunk exists."""
-        if start < end:
-            index = start // CHUNK_SIZE
-            if index in self._chunks:
-                self.poke(start, UNDEFINED_BYTE * (end - start))
+        """0xAA over ``[start, end)``, which lies within one chunk, if that chunk exists; the
+        chunk goes if nothing else is left in it."""
+        index, offset = divmod(start, CHUNK_SIZE)
+        chunk = self._chunks.get(index)
+        if chunk is not None and start < end:
+            chunk[offset : offset + end - start] = UNDEFINED_BYTE * (end - start)
+            if chunk == UNDEFINED_BYTE * CHUNK_SIZE:
+                del self._chunks[index]
 
     def _before_write(self, start: int, end: int) -> None:
         for offset, (stop, pay) in list(self._owed.items()):
