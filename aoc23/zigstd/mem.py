@@ -37,7 +37,7 @@ class Buffer:
     placed at index ``i`` needs ``(-(base + i)) % 8`` bytes of padding. Untouched bytes
     read as 0xAA, the content of a fresh ``undefined`` stack array in a safe build, and cost
     nothing: Python holds only the chunks of :data:`CHUNK_SIZE` bytes that something wrote
-    other than 0xAA into, and filling a whole chunk with 0xAA lets it go again.
+    into, and lets a chunk go again once 0xAA is written over all of it.
 
     A block's owner may *owe* its bytes (see :meth:`owe`): it writes them only when
     something reads that range, or writes part of it. Owners paying what they owe use
@@ -106,7 +106,7 @@ class Buffer:
         return self.peek(0, self.size)
 
     def held(self) -> int:
-        """Bytes Python holds for this buffer: its chunks written since last undefined."""
+        """Bytes Python holds for this buffer: the chunks written and not since undefined."""
         return CHUNK_SIZE * len(self._chunks)
 
     def peek(self, offset: int, length: int) -> bytes:
