@@ -13,7 +13,6 @@ import click
 
 from aoc23 import render
 from aoc23.errors import OutOfMemory, PuzzleInputError
-from aoc23.generate import generate
 from aoc23.render.progress import RoundProgress
 from aoc23.simulation import PART1_ROUNDS, Answer, run
 from aoc23.strategies import DEFAULT_BUFFER_SIZE, DEFAULT_TEMP_SIZE, STRATEGIES, Settings
@@ -294,6 +293,8 @@ def gen(width: int, height: int, density: float, seed: int, output: str) -> None
     Example (the bundled 70x70 input, 4970 bytes):
       aoc23 gen --width 70 --height 70 --density 0.5 --seed 23 -o blog.txt
     """
+    from aoc23.generate import generate
+
     with click.open_file(output, "wb") as sink:
         sink.write(generate(width, height, density, seed))
 

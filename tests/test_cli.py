@@ -328,7 +328,7 @@ from aoc23.cli import main
 try:
     main(sys.argv[1:], standalone_mode=False)
 finally:
-    heavy = ("rich", "aoc23.analysis", "aoc23.events", "importlib.resources")
+    heavy = ("rich", "aoc23.analysis", "aoc23.events", "importlib.resources", "random")
     print("loaded:", *sorted(name for name in heavy if name in sys.modules), file=sys.stderr)
 """
 
