@@ -82,6 +82,7 @@ def take_turns(commands: dict[str, list[str]], runs: int) -> dict[str, dict[str,
     return {
         name: {
             "median_s": statistics.median(times[name]),
+            "best_s": min(times[name]),
             "spread_s": max(times[name]) - min(times[name]),
             "peak_rss_mib": max(memory[name]) / 1024,
             "answer": (outputs[name].splitlines() or [b""])[-1].decode(),
@@ -187,17 +188,21 @@ def table(results: dict[str, object]) -> str:
         f"Part 2 of `inputs/blog-70x70.txt` (1043 rounds), {results['runs']} runs each,"
         f" taking turns ({results['machine']}):",
         "",
+        "Times are medians, with the spread (slowest minus fastest) in brackets; the last"
+        " ratio is of the fastest runs, the least disturbed by the machine.",
+        "",
         "| strategy | Zig 0.11.0 ReleaseFast | aoc23 | aoc23 / Zig | plain Python / aoc23"
-        " | peak RSS Zig / aoc23 |",
-        "|---|---|---|---|---|---|",
+        " | peak RSS Zig / aoc23 | aoc23 / Zig, fastest runs |",
+        "|---|---|---|---|---|---|---|",
     ]
     for strategy in STRATEGIES:
         zig, ours = part[f"zig {strategy}"], part[f"aoc23 {strategy}"]
         lines.append(
-            f"| {strategy} | {zig['median_s']:.2f} s ±{zig['spread_s']:.2f} | "
-            f"{ours['median_s']:.2f} s ±{ours['spread_s']:.2f} | "
+            f"| {strategy} | {zig['median_s']:.2f} s ({zig['spread_s']:.2f}) | "
+            f"{ours['median_s']:.2f} s ({ours['spread_s']:.2f}) | "
             f"{ours['median_s'] / zig['median_s']:.2f} | {plain / ours['median_s']:.1f}x | "
-            f"{_mib(zig['peak_rss_mib'])} / {_mib(ours['peak_rss_mib'])} MiB |"
+            f"{_mib(zig['peak_rss_mib'])} / {_mib(ours['peak_rss_mib'])} MiB | "
+            f"{ours['best_s'] / zig['best_s']:.2f} |"
         )
     lines += [
         "",
@@ -212,7 +217,7 @@ def table(results: dict[str, object]) -> str:
     for row in results["series"]:  # type: ignore[attr-defined]
         lines.append(
             f"| {row['side']}x{row['side']} | {row['elves']} | {row['ms_per_round']:.2f}"
-            f" ±{row['spread_ms_per_round']:.2f} | "
+            f" ({row['spread_ms_per_round']:.2f}) | "
             f"{row['ns_per_elf_round']:.0f} |"
         )
     start = results["startup"]
