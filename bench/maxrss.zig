@@ -2,7 +2,7 @@
 //!
 //! A child's peak starts at the size of the process that forked it, so a command started
 //! straight from the (large) Python bench would never report less than the bench itself.
-//! Started from this small program instead, it reports its own figure.
+//! Started from this small program instead, it reports its own figure. Linux only (wait4).
 //!
 //! usage: maxrss REPORT_FILE COMMAND [ARGUMENT...]
 const std = @import("std");
