@@ -11,7 +11,7 @@ from aoc23.errors import OutOfMemory
 from aoc23.simulation import Answer, RoundReport, load, run
 from aoc23.strategies import STRATEGIES, Addresses, Settings
 from aoc23.zigstd.hash_map import block_size
-from aoc23.zigstd.mem import Buffer
+from aoc23.zigstd.mem import CHUNK_SIZE, Buffer
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOG = (ROOT / "inputs" / "blog-70x70.txt").read_bytes()
@@ -45,6 +45,16 @@ def test_padding_follows_the_buffer_address() -> None:
     odd = Settings(addresses=Addresses(main=0x7FF000000006))
     first = next(o for o in run(BLOG, "naive", odd) if isinstance(o, RoundReport))
     assert first.memuse == 4970 + TABLE  # no padding: 0x...6 + 4970 is 8-aligned
+
+
+def test_a_huge_buffer_holds_only_the_input_and_the_live_table_in_memory() -> None:
+    program = load(BLOG, "naive", Settings(buffer_size=64 << 30))
+    for index in range(50):
+        program.step(index)
+    buffer = program.fba.buffer
+    assert program.memuse() == 41864 + 50 * TABLE
+    assert buffer.held() <= 3 * CHUNK_SIZE  # the input's two chunks and the live header's
+    assert buffer.read(buffer.size - 8, 8) == b"\xaa" * 8
 
 
 def test_tempalloc_keeps_end_index_still() -> None:
