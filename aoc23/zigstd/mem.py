@@ -11,7 +11,7 @@ Two levels, as in Zig:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -70,19 +70,22 @@ class Buffer:
                 pay()
 
     def undefine(self, offset: int, length: int) -> None:
-        """Write 0xAA over ``[offset, offset + length)``."""
+        """Write 0xAA over ``[offset, offset + length)``; a chunk left with nothing else goes."""
         self._before_write(offset, offset + length)
         end = offset + length
-        first, last = -(-offset // CHUNK_SIZE), end // CHUNK_SIZE
-        head_end = min(end, first * CHUNK_SIZE)
-        self._fill_present(offset, head_end)
-        if last - first < len(self._chunks):
-            for index in range(first, last):
-                self._chunks.pop(index, None)
+        first, last = offset // CHUNK_SIZE, -(-end // CHUNK_SIZE)
+        if last - first > len(self._chunks):
+            spanned: Iterable[int] = sorted(i for i in self._chunks if first <= i < last)
         else:
-            for index in [index for index in self._chunks if first <= index < last]:
-                del self._chunks[index]
-        self._fill_present(max(head_end, last * CHUNK_SIZE), end)
+            spanned = range(first, last)
+        for index in spanned:
+            chunk = self._chunks.get(index)
+            if chunk is not None:
+                base = index * CHUNK_SIZE
+                start, stop = max(offset - base, 0), min(end - base, CHUNK_SIZE)
+                chunk[start:stop] = UNDEFINED_BYTE * (stop - start)
+                if chunk == UNDEFINED_BYTE * CHUNK_SIZE:
+                    del self._chunks[index]
 
     def write(self, offset: int, payload: bytes) -> None:
         self._before_write(offset, offset + len(payload))
@@ -111,37 +114,32 @@ class Buffer:
 
     def peek(self, offset: int, length: int) -> bytes:
         """The bytes as they stand, whatever is owed to them."""
-        parts = []
-        end = offset + length
-        while offset < end:
-            index, start = divmod(offset, CHUNK_SIZE)
-            stop = min(end - offset + start, CHUNK_SIZE)
-            chunk = self._chunks.get(index)
-            parts.append(UNDEFINED_BYTE * (stop - start) if chunk is None else chunk[start:stop])
-            offset += stop - start
-        return b"".join(parts)
+        return b"".join(
+            UNDEFINED_BYTE * (stop - start) if chunk is None else chunk[start:stop]
+            for chunk, start, stop in self._pieces(offset, offset + length)
+        )
 
     def poke(self, offset: int, payload: bytes | bytearray) -> None:
         """Write ``payload`` at ``offset`` as it is, leaving any debt alone."""
         done = 0
-        while done < len(payload):
-            index, start = divmod(offset + done, CHUNK_SIZE)
-            stop = min(start + len(payload) - done, CHUNK_SIZE)
-            chunk = self._chunks.get(index)
-            if chunk is None:
-                chunk = self._chunks[index] = bytearray(UNDEFINED_BYTE * CHUNK_SIZE)
+        for chunk, start, stop in self._pieces(offset, offset + len(payload), make=True):
+            assert chunk is not None
             chunk[start:stop] = payload[done : done + stop - start]
             done += stop - start
 
-    def _fill_present(self, start: int, end: int) -> None:
-        """0xAA over ``[start, end)``, which lies within one chunk, if that chunk exists; the
-        chunk goes if nothing else is left in it."""
-        index, offset = divmod(start, CHUNK_SIZE)
-        chunk = self._chunks.get(index)
-        if chunk is not None and start < end:
-            chunk[offset : offset + end - start] = UNDEFINED_BYTE * (end - start)
-            if chunk == UNDEFINED_BYTE * CHUNK_SIZE:
-                del self._chunks[index]
+    def _pieces(
+        self, offset: int, end: int, *, make: bool = False
+    ) -> Iterator[tuple[bytearray | None, int, int]]:
+        """``(chunk, start, stop)`` for each chunk that ``[offset, end)`` crosses, in order:
+        the part ``chunk[start:stop]`` of it (None for a chunk not held, unless ``make``)."""
+        while offset < end:
+            index, start = divmod(offset, CHUNK_SIZE)
+            stop = min(start + end - offset, CHUNK_SIZE)
+            chunk = self._chunks.get(index)
+            if chunk is None and make:
+                chunk = self._chunks[index] = bytearray(UNDEFINED_BYTE * CHUNK_SIZE)
+            yield chunk, start, stop
+            offset += stop - start
 
     def _before_write(self, start: int, end: int) -> None:
         for offset, (stop, pay) in list(self._owed.items()):
