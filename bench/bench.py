@@ -61,9 +61,11 @@ def measure(command: list[str]) -> tuple[float, int, bytes]:
             stderr=subprocess.DEVNULL,
         )
         elapsed = time.perf_counter() - started
+        if process.returncode != 0:
+            raise SystemExit(f"maxrss failed ({process.returncode}): {' '.join(command)}")
         maxrss_kib, status = map(int, report.read_text().split())
     code = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0 or code != 0:
+    if code != 0:
         raise SystemExit(f"failed ({code}): {' '.join(command)}")
     return elapsed, maxrss_kib, process.stdout
 
