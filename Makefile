@@ -24,11 +24,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet 'pip>=22.1'
 
-$(RUN_STAMP): pyproject.toml | $(BIN)/python
+# The install also compiles aoc23/zigstd/_fill.c (optional: without a C compiler the fill runs
+# in Python), so a change to it reinstalls too.
+NATIVE := aoc23/zigstd/_fill.c
+
+$(RUN_STAMP): pyproject.toml $(NATIVE) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet $(EDITABLE) .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml | $(BIN)/python
+$(TEST_STAMP): pyproject.toml $(NATIVE) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet $(EDITABLE) '.[test]'
 	touch $@ $(RUN_STAMP)
 
@@ -46,7 +50,7 @@ unit: $(TEST_STAMP) ## The pytest suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 fuzz: $(TEST_STAMP) ## The hypothesis suites with 3000 examples each instead of 100
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_models.py tests/test_inputs.py --hypothesis-show-statistics
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_models.py tests/test_inputs.py tests/test_fill.py --hypothesis-show-statistics
 
 fuzz-zig: $(TEST_STAMP) ## N random cases (N=500) against real Zig; prints the mismatch count
 	$(BIN)/python bench/fuzz_zig.py $(N) $(SEED)
@@ -65,5 +69,6 @@ $(LATEST_STAMP):
 zig-latest: $(TEST_STAMP) $(LATEST_STAMP) ## The reference on Zig 0.11.0 and on the newest ziglang (0.17.1): which figures change
 	$(BIN)/python bench/zig_latest.py --latest-python $(LATEST_VENV)/bin/python
 
-clean: ## Remove the virtual environment and caches
+clean: ## Remove the virtual environment, the caches and the compiled fill
 	rm -rf $(VENV) $(LATEST_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis zig/.cache zig/out
+	rm -rf build aoc23/zigstd/_fill.*.so

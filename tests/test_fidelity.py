@@ -59,6 +59,16 @@ def test_the_example_until_no_elf_moves(strategy: str, binary: Path) -> None:
     assert result.zig_lines[-1] == "part2: 20"
 
 
+@pytest.mark.parametrize("strategy", list(STRATEGIES))
+def test_the_fill_in_python_agrees_with_zig_too(
+    strategy: str, binary: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every other test here runs the compiled fill when it was built; this one the reference."""
+    monkeypatch.setattr(hash_map, "fill", hash_map.fill_in_python)
+    check(fidelity.Case(INPUTS / "blog-70x70.txt", strategy, BIG // 2, 10), binary)
+    check(fidelity.Case(INPUTS / "example.txt", strategy, 20_000, None), binary)
+
+
 # -- generated inputs: sizes 1x1 to 120x120, densities 0.05 to 0.9, odd shapes ------------
 
 

@@ -1,16 +1,20 @@
 """AutoHashMap(Point2D, void): sizes, capacities and placement, as real Zig printed them."""
 
 import struct
+from collections.abc import Callable
+from unittest import mock
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from aoc23.grid import Point, Window
+from aoc23.zigstd import hash_map
 from aoc23.zigstd.hash_map import (
     AutoHashMap,
     block_size,
     capacity_for_size,
+    fill_in_python,
     max_load,
 )
 from aoc23.zigstd.heap import FixedBufferAllocator
@@ -120,6 +124,26 @@ def test_deinit_fills_the_table_with_undefined_and_frees_it() -> None:
 
 # -- the step's bulk operations against one put at a time ------------------------------------
 
+try:
+    from aoc23.zigstd._fill import filled as compiled_fill
+except ImportError:  # pragma: no cover - a machine without a C compiler
+    compiled_fill = None
+
+BOTH_FILLS = pytest.mark.parametrize(
+    "fill",
+    [
+        pytest.param(fill_in_python, id="python"),
+        pytest.param(
+            compiled_fill,
+            id="compiled",
+            marks=pytest.mark.skipif(
+                compiled_fill is None, reason="the compiled fill was not built"
+            ),
+        ),
+    ],
+)
+Fill = Callable[..., list[int]]
+
 WINDOW = Window(-20, -20, 60, 60)
 OFFSETS = (0, -WINDOW.width, WINDOW.width, -1, 1)
 spots = st.tuples(st.integers(-10, 30), st.integers(-10, 30))
@@ -170,9 +194,17 @@ def moved(point: Point, code: int) -> Point:
     return WINDOW.point(WINDOW.cell(*point) + OFFSETS[code])
 
 
+@BOTH_FILLS
 @given(st.lists(spots, min_size=1, max_size=40, unique=True), st.integers(0, 20), rounds_of_codes)
 def test_put_each_moved_is_one_put_at_a_time(
-    points: list[Point], extra: int, rounds: list[list[str]]
+    fill: Fill, points: list[Point], extra: int, rounds: list[list[int]]
+) -> None:
+    with mock.patch.object(hash_map, "fill", fill):
+        put_each_moved_against_single_puts(points, extra, rounds)
+
+
+def put_each_moved_against_single_puts(
+    points: list[Point], extra: int, rounds: list[list[int]]
 ) -> None:
     bulk, single = Program(points, extra), Program(points, extra)
     for drawn in rounds:
@@ -193,6 +225,7 @@ def test_put_each_moved_is_one_put_at_a_time(
     assert bulk.main.buffer.touched() == single.main.buffer.touched()
 
 
+@BOTH_FILLS
 @given(
     st.lists(spots, min_size=1, max_size=40, unique=True),
     st.integers(0, 20),
@@ -200,7 +233,14 @@ def test_put_each_moved_is_one_put_at_a_time(
     st.booleans(),
 )
 def test_move_through_is_the_tempalloc_step_done_one_put_at_a_time(
-    points: list[Point], extra: int, rounds: list[list[str]], look_between: bool
+    fill: Fill, points: list[Point], extra: int, rounds: list[list[int]], look_between: bool
+) -> None:
+    with mock.patch.object(hash_map, "fill", fill):
+        move_through_against_single_puts(points, extra, rounds, look_between)
+
+
+def move_through_against_single_puts(
+    points: list[Point], extra: int, rounds: list[list[int]], look_between: bool
 ) -> None:
     bulk, single = Program(points, extra), Program(points, extra)
     for drawn in rounds:
@@ -222,7 +262,13 @@ def test_move_through_is_the_tempalloc_step_done_one_put_at_a_time(
     assert bulk.main.buffer.touched() == single.main.buffer.touched()
 
 
-def test_a_cluster_that_wraps_past_the_last_slot_is_laid_out_again() -> None:
+@BOTH_FILLS
+def test_a_cluster_that_wraps_past_the_last_slot_is_laid_out_again(fill: Fill) -> None:
+    with mock.patch.object(hash_map, "fill", fill):
+        wrapping_cluster_laid_out_again()
+
+
+def wrapping_cluster_laid_out_again() -> None:
     keys = KeySpace(WINDOW)
     by_home: dict[int, list[Point]] = {}
     for point in ((x, y) for x in range(-10, 30) for y in range(-10, 30)):

@@ -19,6 +19,7 @@ nobody looks at costs no byte writing.
 
 from __future__ import annotations
 
+import os
 import struct
 from collections.abc import Callable, Iterator, Sequence
 
@@ -155,7 +156,7 @@ class AutoHashMap:
         rules see to that). This table must be empty, with room for them all, and share
         ``source``'s key space (whose window holds the moved keys)."""
         self._prepare_bulk(source)
-        self._adopt(_filled(self._fill_args(source, codes, offsets)), source.size)
+        self._adopt(fill(self._fill_args(source, codes, offsets), None), source.size)
 
     def move_through(self, scratch: AutoHashMap, codes: bytes, offsets: Sequence[int]) -> None:
         """The blog's ``step_with_tempalloc`` in one pass: ``scratch.put_each_moved(self, …)``,
@@ -170,7 +171,7 @@ class AutoHashMap:
         owed = self._owed_list()
         if owed is self._slots:
             owed = self._owed = list(owed)
-        scratch._adopt(_filled(scratch._fill_args(self, codes, offsets), owed), self.size)
+        scratch._adopt(fill(scratch._fill_args(self, codes, offsets), owed), self.size)
         self.clear_retaining_capacity()
         slots, wrapped = _reinserted(scratch._slots, self.keys.homes(self._capacity))
         for slot in wrapped:
@@ -324,15 +325,17 @@ class AutoHashMap:
 _FillArgs = tuple[list[int], bytes, Sequence[int], list[int], list[int], Callable[[int], int]]
 
 
-def _filled(args: _FillArgs, echo: list[int] | None = None) -> list[int]:
+def fill_in_python(args: _FillArgs, echo: list[int] | None = None) -> list[int]:
     """``slots``, the slots of an empty table, after ``put_assume_capacity`` of each key of
     ``source_slots`` in slot order, moved by its code. The moved keys must all differ, so
-    that no key finds itself already there. Each key taken is also written into ``echo`` at
-    its slot, when given.
+    that no key finds itself already there, and the home of every key of ``source_slots``
+    must be known (it was hashed on its way into that table). Each key taken is also
+    written into ``echo`` at its slot, when given.
 
     This loop is where a run spends its time, so it is written for CPython: a key that did
     not move and whose home slot is free costs about fifteen bytecodes, and the search for
-    a free slot past an occupied home is done by ``list.index``."""
+    a free slot past an occupied home is done by ``list.index``. ``aoc23/zigstd/_fill.c``
+    is the same function compiled (see :data:`fill`)."""
     source_slots, codes, offsets, slots, homes, hash_key = args
     mask = len(slots) - 1
     if echo is None:
@@ -354,6 +357,22 @@ def _filled(args: _FillArgs, echo: list[int] | None = None) -> list[int]:
                 slot = first_free(0)
         slots[slot] = echo[slot] = key
     return slots
+
+
+def _compiled_fill() -> Callable[[_FillArgs, list[int] | None], list[int]] | None:
+    """The compiled twin of :func:`fill_in_python`, unless it was not built (no C compiler
+    at install time) or ``AOC23_PURE_PYTHON`` is set."""
+    if os.environ.get("AOC23_PURE_PYTHON"):
+        return None
+    try:
+        from aoc23.zigstd._fill import filled
+    except ImportError:
+        return None
+    return filled
+
+
+fill = _compiled_fill() or fill_in_python
+"""The bulk fill every table uses: compiled when it can be, else :func:`fill_in_python`."""
 
 
 def _reinserted(slots: list[int], homes: list[int]) -> tuple[list[int], list[int]]:
