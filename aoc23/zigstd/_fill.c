@@ -131,9 +131,7 @@ static int store(PyObject *list, Py_ssize_t slot, PyObject *key_object) {
 }
 
 /* Moves and places one key of the source; 0, or -1 with an exception set. */
-static int place(Fill *fill, PyObject *source_key) {
-    Py_ssize_t key = PyLong_AsSsize_t(source_key);
-    if (key == -1 && PyErr_Occurred()) return -1;
+static int place(Fill *fill, PyObject *source_key, Py_ssize_t key) {
     if (key < 0 || key >= fill->code_count) return out_of_range("key of codes");
     unsigned char code = fill->codes[key];
     PyObject *key_object;
@@ -164,14 +162,14 @@ static PyObject *filled(PyObject *Py_UNUSED(module), PyObject *const *args, Py_s
     /* The hash callback may change the lists, so every length is read again as it is used. */
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(fill.source); i++) {
         PyObject *source_key = PyList_GET_ITEM(fill.source, i);
-        int present = source_key == zero ? 0 : PyObject_IsTrue(source_key);
-        if (present < 0) return NULL;
-        if (present) {
-            Py_INCREF(source_key);
-            int failed = place(&fill, source_key);
-            Py_DECREF(source_key);
-            if (failed) return NULL;
-        }
+        if (source_key == zero) continue;
+        Py_ssize_t key = PyLong_AsSsize_t(source_key);
+        if (key == -1 && PyErr_Occurred()) return NULL;
+        if (key == 0) continue;
+        Py_INCREF(source_key);
+        int failed = place(&fill, source_key, key);
+        Py_DECREF(source_key);
+        if (failed) return NULL;
     }
     return Py_NewRef(fill.slots);
 }
