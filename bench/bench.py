@@ -2,9 +2,10 @@
 
 Every command runs --runs times, the commands taking turns, and the table gives the median
 and the spread (slowest minus fastest) of the wall time and the peak memory (max RSS) of
-each. Ratios are of medians measured in this same run. Then a scaling series (generated
-inputs from 35x35 to 280x280, a fixed number of rounds, timed inside the process) and the
-start-up time.
+each. Ratios are of medians measured in this same run. aoc23 runs twice per strategy: with
+the compiled fill (aoc23/zigstd/_fill.c, when it was built) and with AOC23_PURE_PYTHON=1.
+Then a scaling series (generated inputs from 35x35 to 280x280, a fixed number of rounds,
+timed inside the process) and the start-up time.
 
 Every command is started by ``bench/maxrss.zig``, a small program that reports the peak
 memory of what it runs. The package's bytecode is compiled first, as any installed copy has
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import functools
+import importlib.util
 import json
 import os
 import platform
@@ -27,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from aoc23 import reference
@@ -41,6 +44,18 @@ AOC23 = [sys.executable, "-m", "aoc23"]
 STRATEGIES = {"naive": "64MiB", "tempalloc": "8MiB", "double": "8MiB", "page": "8MiB"}
 SERIES = (35, 70, 140, 280)
 SERIES_ROUNDS = 100
+PURE_PYTHON = "AOC23_PURE_PYTHON"
+PYTHON_FILL = " (Python fill)"
+
+
+@dataclass(frozen=True)
+class Command:
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def compiled_fill_built() -> bool:
+    return importlib.util.find_spec("aoc23.zigstd._fill") is not None
 
 
 @functools.cache
@@ -50,27 +65,29 @@ def launcher() -> Path:
     return reference.build("ReleaseSmall", source_path=ROOT / "bench" / "maxrss.zig", name="maxrss")
 
 
-def measure(command: list[str]) -> tuple[float, int, bytes]:
+def measure(command: Command) -> tuple[float, int, bytes]:
     """Wall seconds, peak RSS in KiB and stdout of one run."""
+    env = {name: value for name, value in os.environ.items() if name != PURE_PYTHON}
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "report"
         started = time.perf_counter()
         process = subprocess.run(
-            [str(launcher()), str(report), *command],
+            [str(launcher()), str(report), *command.argv],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            env=env | command.env,
         )
         elapsed = time.perf_counter() - started
         if process.returncode != 0:
-            raise SystemExit(f"maxrss failed ({process.returncode}): {' '.join(command)}")
+            raise SystemExit(f"maxrss failed ({process.returncode}): {' '.join(command.argv)}")
         maxrss_kib, status = map(int, report.read_text().split())
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
-        raise SystemExit(f"failed ({code}): {' '.join(command)}")
+        raise SystemExit(f"failed ({code}): {' '.join(command.argv)}")
     return elapsed, maxrss_kib, process.stdout
 
 
-def take_turns(commands: dict[str, list[str]], runs: int) -> dict[str, dict[str, float]]:
+def take_turns(commands: dict[str, Command], runs: int) -> dict[str, dict[str, float]]:
     times: dict[str, list[float]] = {name: [] for name in commands}
     memory: dict[str, list[int]] = {name: [] for name in commands}
     outputs: dict[str, bytes] = {}
@@ -95,31 +112,20 @@ def take_turns(commands: dict[str, list[str]], runs: int) -> dict[str, dict[str,
 
 def part2(zig: Path, runs: int) -> dict[str, dict[str, float]]:
     commands = {
-        "plain Python": [sys.executable, str(ROOT / "bench" / "plain_solver.py"), str(BLOG)]
+        "plain Python": Command(
+            [sys.executable, str(ROOT / "bench" / "plain_solver.py"), str(BLOG)]
+        )
     }
     for strategy, size in STRATEGIES.items():
         size_bytes = int(size[:-3]) << 20
-        commands[f"zig {strategy}"] = [
-            str(zig),
-            str(BLOG),
-            strategy,
-            str(size_bytes),
-            "part2",
-            "40000",
-            "0",
-            "-",
-        ]
-        commands[f"aoc23 {strategy}"] = [
-            *AOC23,
-            "solve",
-            str(BLOG),
-            "--part",
-            "2",
-            "--strategy",
-            strategy,
-            "--buffer-size",
-            size,
-        ]
+        zig_argv = [str(zig), str(BLOG), strategy, str(size_bytes), "part2", "40000", "0", "-"]
+        commands[f"zig {strategy}"] = Command(zig_argv)
+        argv = [*AOC23, "solve", str(BLOG), "--part", "2", "--strategy", strategy]
+        commands[f"aoc23 {strategy}"] = Command([*argv, "--buffer-size", size])
+        if compiled_fill_built():
+            commands[f"aoc23 {strategy}{PYTHON_FILL}"] = Command(
+                [*argv, "--buffer-size", size], {PURE_PYTHON: "1"}
+            )
     results = take_turns(commands, runs)
     answers = {row["answer"] for row in results.values()}
     if answers != {"part2: 1043"}:
@@ -148,7 +154,7 @@ def series(runs: int) -> list[dict[str, float]]:
             path = Path(scratch) / f"{side}.txt"
             path.write_bytes(generate(side, side, 0.5, 23))
             elves = path.read_bytes().count(b"#")
-            command = [sys.executable, "-c", ROUNDS_TIMED, str(path), str(SERIES_ROUNDS)]
+            command = Command([sys.executable, "-c", ROUNDS_TIMED, str(path), str(SERIES_ROUNDS)])
             seconds = [float(measure(command)[2]) for _ in range(runs)]
             per_round = statistics.median(seconds) / SERIES_ROUNDS
             rows.append(
@@ -167,9 +173,9 @@ def series(runs: int) -> list[dict[str, float]]:
 def startup(runs: int) -> dict[str, dict[str, float]]:
     return take_turns(
         {
-            "python -c pass": [sys.executable, "-c", "pass"],
-            "aoc23 --help": [*AOC23, "--help"],
-            "aoc23 solve --rounds 0": [*AOC23, "solve", str(BLOG), "--rounds", "0"],
+            "python -c pass": Command([sys.executable, "-c", "pass"]),
+            "aoc23 --help": Command([*AOC23, "--help"]),
+            "aoc23 solve --rounds 0": Command([*AOC23, "solve", str(BLOG), "--rounds", "0"]),
         },
         runs,
     )
@@ -177,7 +183,7 @@ def startup(runs: int) -> dict[str, dict[str, float]]:
 
 def large_buffer() -> dict[str, float]:
     seconds, rss, _ = measure(
-        [*AOC23, "solve", str(BLOG), "--buffer-size", "64GiB", "--rounds", "10"]
+        Command([*AOC23, "solve", str(BLOG), "--buffer-size", "64GiB", "--rounds", "10"])
     )
     return {"seconds": seconds, "peak_rss_mib": rss / 1024}
 
@@ -186,9 +192,14 @@ def table(results: dict[str, object]) -> str:
     part = results["part2"]
     assert isinstance(part, dict)
     plain = part["plain Python"]["median_s"]
+    fill = (
+        "the compiled fill (`aoc23/zigstd/_fill.c`)"
+        if results["compiled_fill"]
+        else "the fill in Python: the compiled fill was not built"
+    )
     lines = [
         f"Part 2 of `inputs/blog-70x70.txt` (1043 rounds), {results['runs']} runs each,"
-        f" taking turns ({results['machine']}):",
+        f" taking turns ({results['machine']}); aoc23 with {fill}:",
         "",
         "Times are medians, with the spread (slowest minus fastest) in brackets; the last"
         " ratio is of the fastest runs, the least disturbed by the machine.",
@@ -206,6 +217,23 @@ def table(results: dict[str, object]) -> str:
             f"{_mib(zig['peak_rss_mib'])} / {_mib(ours['peak_rss_mib'])} MiB | "
             f"{ours['best_s'] / zig['best_s']:.2f} |"
         )
+    if results["compiled_fill"]:
+        lines += [
+            "",
+            f"The same with `{PURE_PYTHON}=1`, the fill in Python (what a machine without a C"
+            " compiler runs):",
+            "",
+            "| strategy | aoc23, Python fill | aoc23 / Zig | plain Python / aoc23"
+            " | aoc23 / Zig, fastest runs |",
+            "|---|---|---|---|---|",
+        ]
+        for strategy in STRATEGIES:
+            zig, ours = part[f"zig {strategy}"], part[f"aoc23 {strategy}{PYTHON_FILL}"]
+            lines.append(
+                f"| {strategy} | {ours['median_s']:.2f} s ({ours['spread_s']:.2f}) | "
+                f"{ours['median_s'] / zig['median_s']:.2f} | {plain / ours['median_s']:.1f}x | "
+                f"{ours['best_s'] / zig['best_s']:.2f} |"
+            )
     lines += [
         "",
         f"The plain Python solver (`bench/plain_solver.py`, a set and a Counter): {plain:.2f} s.",
@@ -261,6 +289,7 @@ def main() -> None:
     results: dict[str, object] = {
         "runs": args.runs,
         "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}",
+        "compiled_fill": compiled_fill_built(),
         "part2": part2(zig, args.runs),
         "series": series(args.runs),
         "startup": startup(args.runs),
