@@ -168,6 +168,11 @@ def test_the_python_fill_is_chosen_when_the_compiled_one_is_missing(
     assert hash_map._compiled_fill() is None
 
 
-def test_the_python_fill_is_chosen_when_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AOC23_PURE_PYTHON", "1")
-    assert hash_map._compiled_fill() is None
+@pytest.mark.parametrize(
+    ("value", "python"), [("1", True), ("yes", True), ("0", False), ("", False)]
+)
+def test_the_python_fill_is_chosen_when_asked_for(
+    monkeypatch: pytest.MonkeyPatch, value: str, python: bool
+) -> None:
+    monkeypatch.setenv("AOC23_PURE_PYTHON", value)
+    assert (hash_map._compiled_fill() is None) is (python or compiled is None)
