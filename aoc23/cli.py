@@ -16,6 +16,7 @@ from aoc23.errors import OutOfMemory, PuzzleInputError
 from aoc23.render.progress import RoundProgress
 from aoc23.simulation import PART1_ROUNDS, Answer, run
 from aoc23.strategies import DEFAULT_BUFFER_SIZE, DEFAULT_TEMP_SIZE, STRATEGIES, Settings
+from aoc23.zigstd.hash_map import FILL_KIND
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -179,7 +180,9 @@ def _fail(lines: list[str], code: int) -> NoReturn:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="aoc23")
+@click.version_option(
+    package_name="aoc23", message=f"%(prog)s, version %(version)s (hash map fill: {FILL_KIND})"
+)
 def main() -> None:
     """See how Zig's FixedBufferAllocator "leaks" in the Advent of Code 2022 day 23 solver.
 

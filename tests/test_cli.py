@@ -1,5 +1,6 @@
 """The command line as a user and a script see it: stdout, stderr and exit status apart."""
 
+import importlib.util
 import os
 import pty
 import re
@@ -8,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from importlib.metadata import version
 from pathlib import Path
 
 import click
@@ -342,6 +344,18 @@ def test_help_and_solve_start_without_what_they_do_not_draw(args: tuple[str, ...
         [sys.executable, "-c", LOADED_AFTER, *args], capture_output=True, check=True
     )
     assert done.stderr.decode().splitlines()[-1] == "loaded:"
+
+
+@pytest.mark.parametrize("pure_python", ["", "1"])
+def test_version_says_which_fill_the_tables_use(pure_python: str) -> None:
+    environment = {**os.environ, "AOC23_PURE_PYTHON": pure_python}
+    done = subprocess.run(
+        [sys.executable, "-m", "aoc23", "--version"], env=environment, capture_output=True
+    )
+    compiled = importlib.util.find_spec("aoc23.zigstd._fill") is not None
+    kind = "compiled" if compiled and not pure_python else "Python"
+    expected = f"aoc23, version {version('aoc23')} (hash map fill: {kind})\n"
+    assert done.stdout.decode() == expected
 
 
 def test_trace_loads_its_analysis() -> None:

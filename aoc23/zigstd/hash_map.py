@@ -374,6 +374,9 @@ def _compiled_fill() -> Callable[[_FillArgs, list[int] | None], list[int]] | Non
 fill = _compiled_fill() or fill_in_python
 """The bulk fill every table uses: compiled when it can be, else :func:`fill_in_python`."""
 
+FILL_KIND = "Python" if fill is fill_in_python else "compiled"
+"""Which fill the tables started with, as ``aoc23 --version`` says it."""
+
 
 def _reinserted(slots: list[int], homes: list[int]) -> tuple[list[int], list[int]]:
     """The slots of an empty table of the same capacity after putting each key of ``slots``
