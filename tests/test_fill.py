@@ -176,3 +176,41 @@ def test_the_python_fill_is_chosen_when_asked_for(
 ) -> None:
     monkeypatch.setenv("AOC23_PURE_PYTHON", value)
     assert (hash_map._compiled_fill() is None) is (python or compiled is None)
+
+
+@needs_compiled
+def test_the_compiled_fill_keeps_no_reference_it_does_not_hand_back() -> None:
+    keys = [10**6 + n for n in range(6)]  # not among CPython's shared small ints
+    before = [sys.getrefcount(key) for key in keys]
+    source = [0, *keys, 0]
+    codes = bytearray(10**6 + 10)
+    codes[10**6 + 2] = 2  # one key moves (to 10**6 + 9), so a new int is made for it
+    homes = [-1] * (10**6 + 10)
+    for n in range(6):
+        homes[10**6 + n] = n
+    echo = [0] * 8
+    slots = compiled((source, bytes(codes), OFFSETS, [0] * 8, homes, mixing_hash), echo)
+    held = [sys.getrefcount(key) for key in keys]
+    assert [h - b for h, b in zip(held, before, strict=True)] == [3, 3, 1, 3, 3, 3]
+    del slots, echo
+    assert [sys.getrefcount(key) for key in keys] == [b + 1 for b in before]  # source's
+
+
+@needs_compiled
+def test_a_fill_that_fails_half_way_keeps_no_reference_either() -> None:
+    keys = [10**6 + n for n in range(4)]
+    before = [sys.getrefcount(key) for key in keys]
+    codes = bytearray(10**6 + 10)
+    codes[10**6 + 2] = 2
+    homes = [0] * (10**6 + 10)
+    homes[10**6 + 9] = -1
+
+    def hash_key(key: int) -> int:
+        raise RuntimeError("no hash today")
+
+    slots = [0] * 8
+    with pytest.raises(RuntimeError):
+        compiled(([*keys], bytes(codes), OFFSETS, slots, homes, hash_key))
+    assert slots[:2] == keys[:2]
+    del slots
+    assert [sys.getrefcount(key) for key in keys] == before
