@@ -41,10 +41,15 @@ run: $(RUN_STAMP) ## Run the blog's program on the bundled input: its memuse lin
 
 test: lint unit ## Lint, type-check and run every test (real-Zig comparisons included)
 
-lint: $(TEST_STAMP) ## ruff and mypy --strict on the package
+lint: $(TEST_STAMP) ## ruff and mypy --strict on the package; warnings of the C fill are errors
 	$(BIN)/ruff check aoc23 tests bench
 	$(BIN)/ruff format --check aoc23 tests bench
 	$(BIN)/mypy aoc23
+	@if command -v cc >/dev/null; then \
+		echo "cc -fsyntax-only -Wall -Wextra -Wpedantic -Werror $(NATIVE)"; \
+		cc -fsyntax-only -std=c11 -Wall -Wextra -Wpedantic -Werror \
+			-I"$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("include"))')" $(NATIVE); \
+	fi
 
 unit: $(TEST_STAMP) ## The pytest suite
 	$(BIN)/pytest $(PYTEST_ARGS)
