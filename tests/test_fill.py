@@ -125,6 +125,7 @@ def bad(**changes: object) -> tuple[object, ...]:
         (bad(source=[0, "1", 0, 0]), TypeError),
         (bad(codes=bytes([0, 9, 0, 0])), IndexError),
         (bad(codes=bytes([0, 4, 0, 0]), homes=[0, 1]), IndexError),
+        (bad(codes=bytes([0, 4, 0, 0]), offsets=[0, 0, 0, 0, sys.maxsize]), IndexError),
         (bad(homes=[0, 9, 2, 3]), IndexError),
         (bad(homes=[0, -1, 2, 3], hash_key=lambda key: "x"), TypeError),
         (bad(homes=[0, -1, 2, 3], hash_key=lambda key: 1 / 0), ZeroDivisionError),

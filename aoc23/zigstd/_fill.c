@@ -137,7 +137,9 @@ static int place(Fill *fill, PyObject *source_key, Py_ssize_t key) {
     PyObject *key_object;
     if (code) {
         if (code >= fill->offset_count) return out_of_range("code of offsets");
-        key += fill->offsets[code];
+        Py_ssize_t offset = fill->offsets[code];
+        if (offset > 0 && key > PY_SSIZE_T_MAX - offset) return out_of_range("moved key");
+        key += offset;
         key_object = PyLong_FromSsize_t(key);
         if (key_object == NULL) return -1;
     } else {
