@@ -148,17 +148,17 @@ def test_an_echo_shorter_than_the_slots_is_refused() -> None:
 
 
 @needs_compiled
-def test_the_tables_use_the_compiled_fill_unless_told_not_to() -> None:
-    assert hash_map.fill is compiled
+@pytest.mark.parametrize(("value", "chosen"), [("", "filled"), ("1", "fill_in_python")])
+def test_the_tables_use_the_compiled_fill_unless_told_not_to(value: str, chosen: str) -> None:
     script = "from aoc23.zigstd import hash_map; print(hash_map.fill.__name__)"
-    told = subprocess.run(
+    started = subprocess.run(
         [sys.executable, "-c", script],
-        env={"AOC23_PURE_PYTHON": "1"},
+        env={"AOC23_PURE_PYTHON": value},
         capture_output=True,
         text=True,
         check=True,
     )
-    assert told.stdout.strip() == "fill_in_python"
+    assert started.stdout.strip() == chosen
 
 
 def test_the_python_fill_is_chosen_when_the_compiled_one_is_missing(
