@@ -210,12 +210,10 @@ def table(results: dict[str, object]) -> str:
     ]
     for strategy in STRATEGIES:
         zig, ours = part[f"zig {strategy}"], part[f"aoc23 {strategy}"]
+        timing, ratio, speedup, fastest = _against(ours, zig, plain)
+        memory = f"{_mib(zig['peak_rss_mib'])} / {_mib(ours['peak_rss_mib'])} MiB"
         lines.append(
-            f"| {strategy} | {zig['median_s']:.2f} s ({zig['spread_s']:.2f}) | "
-            f"{ours['median_s']:.2f} s ({ours['spread_s']:.2f}) | "
-            f"{ours['median_s'] / zig['median_s']:.2f} | {plain / ours['median_s']:.1f}x | "
-            f"{_mib(zig['peak_rss_mib'])} / {_mib(ours['peak_rss_mib'])} MiB | "
-            f"{ours['best_s'] / zig['best_s']:.2f} |"
+            f"| {strategy} | {_time(zig)} | {timing} | {ratio} | {speedup} | {memory} | {fastest} |"
         )
     if results["compiled_fill"]:
         lines += [
@@ -229,11 +227,7 @@ def table(results: dict[str, object]) -> str:
         ]
         for strategy in STRATEGIES:
             zig, ours = part[f"zig {strategy}"], part[f"aoc23 {strategy}{PYTHON_FILL}"]
-            lines.append(
-                f"| {strategy} | {ours['median_s']:.2f} s ({ours['spread_s']:.2f}) | "
-                f"{ours['median_s'] / zig['median_s']:.2f} | {plain / ours['median_s']:.1f}x | "
-                f"{ours['best_s'] / zig['best_s']:.2f} |"
-            )
+            lines.append("| " + " | ".join([strategy, *_against(ours, zig, plain)]) + " |")
     lines += [
         "",
         f"The plain Python solver (`bench/plain_solver.py`, a set and a Counter): {plain:.2f} s.",
@@ -266,6 +260,21 @@ def table(results: dict[str, object]) -> str:
         f" peak RSS {_mib(big['peak_rss_mib'])} MiB.",
     ]
     return "\n".join(lines)
+
+
+def _time(row: dict[str, float]) -> str:
+    return f"{row['median_s']:.2f} s ({row['spread_s']:.2f})"
+
+
+def _against(ours: dict[str, float], zig: dict[str, float], plain: float) -> list[str]:
+    """aoc23's time, its ratio to Zig's, plain Python's speed-up over it, and the ratio of
+    the fastest runs."""
+    return [
+        _time(ours),
+        f"{ours['median_s'] / zig['median_s']:.2f}",
+        f"{plain / ours['median_s']:.1f}x",
+        f"{ours['best_s'] / zig['best_s']:.2f}",
+    ]
 
 
 def _mib(value: float) -> str:
