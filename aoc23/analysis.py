@@ -11,11 +11,17 @@ Words used throughout:
   because a fixed buffer only takes back the block that ends at ``end_index``;
 * *padding*: bytes skipped to align a block (for page mappings: the unused end of the
   last page).
+
+Long runs stay cheap: a record carries totals, not a copy of the layout; the layout of
+any earlier record is kept, when asked for, as a :class:`BlockLog` of segment lifetimes;
+and :class:`Collapser` folds repeating rounds into ranges as they arrive.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -33,18 +39,24 @@ from aoc23.events import (
     RoundStarted,
     Tracer,
 )
-from aoc23.simulation import run
+from aoc23.simulation import Answer, run
 from aoc23.strategies import STRATEGIES, Settings
 
 Kind = Literal["live", "stranded", "padding"]
+KINDS: tuple[Kind, ...] = ("live", "stranded", "padding")
 
 
 @dataclass(frozen=True, slots=True)
 class Segment:
+    """A run of bytes of one kind. ``born_in``/``freed_in``: the round whose step allocated
+    it, or made it stranded (None: while loading, or not freed)."""
+
     start: int
     end: int
     kind: Kind
     site: str
+    born_in: int | None = None
+    freed_in: int | None = None
 
     @property
     def length(self) -> int:
@@ -86,35 +98,27 @@ class NoOpFree:
 @dataclass(frozen=True, slots=True)
 class RoundRecord:
     """The state when ``Round index memuse: …`` is printed (``final``: after the last step),
-    with what happened since the previous record (the previous step, or loading)."""
+    with what happened since the previous record (the previous step, or loading). The
+    byte counts are over the allocators that memuse counts."""
 
     index: int
     final: bool
     memuse: int
     growth: int
-    buffers: tuple[BufferView, ...]
+    live: int
+    stranded: int
+    padding: int
     no_op_frees: tuple[NoOpFree, ...]
     peak_during: int
     """The highest memuse reached since the previous record (a step's transient peak)."""
 
-    def _counted(self, kind: Kind) -> int:
-        return sum(view.total(kind) for view in self.buffers if view.counted)
-
-    @property
-    def live(self) -> int:
-        return self._counted("live")
-
-    @property
-    def stranded(self) -> int:
-        return self._counted("stranded")
-
-    @property
-    def padding(self) -> int:
-        return self._counted("padding")
-
     @property
     def label(self) -> str:
         return "end" if self.final else str(self.index)
+
+    @property
+    def no_op_bytes(self) -> int:
+        return sum(free.size for free in self.no_op_frees)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,94 +130,220 @@ class Failure:
     buffers: tuple[BufferView, ...]
 
 
+class BlockLog:
+    """Every segment that was in place at some record, with the records it was in place at
+    (``since`` up to, not including, ``until``): the layout of any record, kept compact.
+    Record numbers are round indexes; the end record is number ``rounds``, and a failure
+    is one number past the last record."""
+
+    NO_ROUND = -1
+
+    def __init__(self) -> None:
+        self.memories: list[Opened] = []
+        self.sites: list[str] = []
+        self._site_index: dict[str, int] = {}
+        self.columns: dict[str, array[int]] = {
+            name: array("q")
+            for name in (
+                "memory",
+                "start",
+                "end",
+                "kind",
+                "site",
+                "since",
+                "until",
+                "born",
+                "freed",
+            )
+        }
+
+    def __len__(self) -> int:
+        return len(self.columns["start"])
+
+    def opened(self, event: Opened) -> int:
+        self.memories.append(event)
+        return len(self.memories) - 1
+
+    def add(self, memory: int, segment: Segment, since: int, until: int | None) -> None:
+        if until is not None and until <= since:
+            return
+        site = self._site_index.setdefault(segment.site, len(self.sites))
+        if site == len(self.sites):
+            self.sites.append(segment.site)
+        values = (
+            memory,
+            segment.start,
+            segment.end,
+            KINDS.index(segment.kind),
+            site,
+            since,
+            self.NO_ROUND if until is None else until,
+            self.NO_ROUND if segment.born_in is None else segment.born_in,
+            self.NO_ROUND if segment.freed_in is None else segment.freed_in,
+        )
+        for column, value in zip(self.columns.values(), values, strict=True):
+            column.append(value)
+
+    def rows(self) -> Iterator[tuple[int, Segment, int, int | None]]:
+        """(memory, segment, since, until) for every kept segment."""
+        c = self.columns
+        for i in range(len(self)):
+            until = c["until"][i]
+            yield (
+                c["memory"][i],
+                self._segment(i),
+                c["since"][i],
+                None if until == self.NO_ROUND else until,
+            )
+
+    def views_at(self, number: int) -> tuple[BufferView, ...]:
+        """The counted allocators' layouts at record ``number``."""
+        return self.views_at_each([number], merge=False)[0]
+
+    def views_at_each(
+        self, numbers: Sequence[int], *, merge: bool = True
+    ) -> list[tuple[BufferView, ...]]:
+        """The layouts at each of ``numbers`` (sorted), in one pass over the log. With
+        ``merge``, neighbouring segments of the same kind and site are drawn as one (a
+        thousand stranded tables are one stranded run), so a view's size stays small."""
+        c = self.columns
+        placed: list[dict[int, list[Segment]]] = [{} for _ in numbers]
+        for i, (since, until) in enumerate(zip(c["since"], c["until"], strict=True)):
+            first = bisect_left(numbers, since)
+            last = len(numbers) if until == self.NO_ROUND else bisect_left(numbers, until)
+            if first >= last:
+                continue
+            segment = self._segment(i)
+            for position in range(first, last):
+                placed[position].setdefault(c["memory"][i], []).append(segment)
+        return [self._views(layout, merge) for layout in placed]
+
+    def _segment(self, i: int) -> Segment:
+        c = self.columns
+        return Segment(
+            c["start"][i],
+            c["end"][i],
+            KINDS[c["kind"][i]],
+            self.sites[c["site"][i]],
+            None if c["born"][i] == self.NO_ROUND else c["born"][i],
+            None if c["freed"][i] == self.NO_ROUND else c["freed"][i],
+        )
+
+    def _views(self, layout: dict[int, list[Segment]], merge: bool) -> tuple[BufferView, ...]:
+        views = []
+        for index, opened in enumerate(self.memories):
+            if not opened.counted:
+                continue
+            segments = sorted(layout.get(index, []), key=lambda s: s.start)
+            used = (
+                sum(s.length for s in segments)
+                if opened.kind == "pages"
+                else max((s.end for s in segments), default=0)
+            )
+            if merge and opened.kind != "pages":
+                segments = _merged(segments)
+            views.append(
+                BufferView(opened.allocator, opened.kind, opened.size, True, used, tuple(segments))
+            )
+        return tuple(views)
+
+
+def _merged(segments: list[Segment]) -> list[Segment]:
+    merged: list[Segment] = []
+    for segment in segments:
+        if merged:
+            before = merged[-1]
+            if (before.end, before.kind, before.site) == (
+                segment.start,
+                segment.kind,
+                segment.site,
+            ):
+                merged[-1] = replace(before, end=segment.end)
+                continue
+        merged.append(segment)
+    return merged
+
+
 @dataclass
 class _Memory:
+    """One allocator's segments now, in address order (mapping order for pages), with
+    running totals so that a record costs nothing however many segments there are."""
+
     opened: Opened
+    number: int
+    log: BlockLog | None
     used: int = 0
-    segments: list[Segment] = field(default_factory=list)
+    segments: list[tuple[Segment, int]] = field(default_factory=list)
+    """Each segment with the record number it has been in place since."""
+    totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     high_water: int = 0
 
     def view(self) -> BufferView:
         o = self.opened
-        return BufferView(o.allocator, o.kind, o.size, o.counted, self.used, tuple(self.segments))
+        segments = tuple(segment for segment, _ in self.segments)
+        return BufferView(o.allocator, o.kind, o.size, o.counted, self.used, segments)
 
-    def apply(self, event: Alloc | Resize | Free | Reset) -> None:
-        if isinstance(event, Reset):
-            self.segments.clear()
-            self.used = 0
-            return
-        if isinstance(event, Alloc):
-            self._alloc(event)
-        elif isinstance(event, Resize):
-            if event.ok:
-                self._resize(event)
-        else:
-            self._free(event)
-        self.used = event.used_after
-        self.high_water = max(self.high_water, self.used)
+    def insert(self, index: int, segment: Segment, now: int) -> None:
+        self.segments.insert(index, (segment, now))
+        self.totals[segment.kind] += segment.length
 
-    def _alloc(self, event: Alloc) -> None:
-        start, end = event.offset, event.offset + event.size
-        if self.opened.kind == "pages":
-            self.segments.append(Segment(start, end, "live", event.site))
-            if event.padding:
-                self.segments.append(Segment(end, end + event.padding, "padding", event.site))
-            return
-        if event.padding:
-            self.segments.append(Segment(start - event.padding, start, "padding", event.site))
-        self.segments.append(Segment(start, end, "live", event.site))
+    def remove(self, index: int, now: int) -> Segment:
+        segment, since = self.segments.pop(index)
+        self.totals[segment.kind] -= segment.length
+        if self.log is not None:
+            self.log.add(self.number, segment, since, now)
+        return segment
 
-    def _index_of(self, offset: int) -> int:
-        for index, segment in enumerate(self.segments):
+    def swap(self, index: int, segment: Segment, now: int) -> None:
+        self.remove(index, now)
+        self.insert(index, segment, now)
+
+    def merge_down(self, index: int) -> None:
+        """Join the segment at ``index`` to the one below it when both are stranded and
+        touch (only when no log is kept: a run then holds one segment per stranded run)."""
+        below, since = self.segments[index - 1]
+        segment = self.segments[index][0]
+        if below.kind == segment.kind == "stranded" and below.end == segment.start:
+            self.segments[index - 1] = (replace(below, end=segment.end), since)
+            del self.segments[index]
+
+    def close(self, now: int | None) -> None:
+        """Log every segment still in place as lasting to the end."""
+        if self.log is not None:
+            for segment, since in self.segments:
+                self.log.add(self.number, segment, since, now)
+
+    def index_of(self, offset: int) -> int:
+        """The live block starting at ``offset`` (searched from the newest: frees and
+        resizes almost always touch one of the last blocks)."""
+        for index in range(len(self.segments) - 1, -1, -1):
+            segment = self.segments[index][0]
             if segment.start == offset and segment.kind == "live":
                 return index
         raise ValueError(f"no live block at offset {offset} in {self.opened.allocator}")
 
-    def _resize(self, event: Resize) -> None:
-        index = self._index_of(event.offset)
-        block = self.segments[index]
-        new_end = event.offset + event.new_size
-        if self.opened.kind == "pages":
-            self._drop_page_slack(index)
-            self.segments[index] = replace(block, end=new_end)
-            slack = _page_slack(event.new_size)
-            if slack:
-                self.segments.insert(
-                    index + 1, Segment(new_end, new_end + slack, "padding", block.site)
-                )
-            return
-        self.segments[index] = replace(block, end=new_end)
-        if event.used_after == event.used_before and new_end < block.end:
-            self.segments.insert(index + 1, Segment(new_end, block.end, "stranded", block.site))
-
-    def _free(self, event: Free) -> None:
-        index = self._index_of(event.offset)
-        block = self.segments[index]
-        if self.opened.kind == "pages":
-            self._drop_page_slack(index)
-            del self.segments[index]
-        elif event.reclaimed:
-            self.segments = [s for s in self.segments if s.end <= event.used_after]
-        else:
-            self.segments[index] = replace(block, kind="stranded")
-
-    def _drop_page_slack(self, index: int) -> None:
-        following = index + 1
-        if following < len(self.segments) and self.segments[following].kind == "padding":
-            del self.segments[following]
-
-
-def _page_slack(size: int) -> int:
-    return -size % 4096
+    def reset(self, now: int) -> None:
+        while self.segments:
+            self.remove(len(self.segments) - 1, now)
+        self.used = 0
 
 
 class Ledger:
-    """Replays events; :meth:`apply` returns a record at each round line and at the end."""
+    """Replays events; :meth:`apply` returns a record at each round line and at the end.
 
-    def __init__(self) -> None:
+    It keeps the last two records (what a forecast needs), the first no-op free, and, when
+    given a :class:`BlockLog`, every segment's lifetime; nothing else grows with the run.
+    """
+
+    def __init__(self, log: BlockLog | None = None) -> None:
         self.memories: dict[str, _Memory] = {}
-        self.records: list[RoundRecord] = []
+        self.log = log
+        self.last: list[RoundRecord] = []
+        self.count = 0
+        """Records closed so far: the number the next record will have."""
         self.failure: Failure | None = None
+        self.first_no_op: tuple[RoundRecord, NoOpFree] | None = None
+        self.no_op_count = 0
         self._round: int | None = None
         self._no_op: list[NoOpFree] = []
         self._peak = 0
@@ -232,21 +362,29 @@ class Ledger:
 
     def apply(self, event: Event) -> RoundRecord | None:
         if isinstance(event, Opened):
-            self.memories[event.allocator] = _Memory(event)
+            number = self.log.opened(event) if self.log is not None else 0
+            self.memories[event.allocator] = _Memory(event, number, self.log)
         elif isinstance(event, AllocFailed):
             self.failure = Failure(event, self._round, self.views())
+            self._close_log(None)
         elif isinstance(event, RoundStarted):
             self._round = event.index
             return self._close(event.index, final=False)
         elif isinstance(event, Finished):
-            return self._close(event.rounds, final=True)
+            record = self._close(event.rounds, final=True)
+            self._close_log(None)
+            return record
         else:
             self._apply_call(event)
         return None
 
+    def _close_log(self, until: int | None) -> None:
+        for memory in self.memories.values():
+            memory.close(until)
+
     def _apply_call(self, event: Alloc | Resize | Free | Reset) -> None:
         memory = self.memories[event.allocator]
-        memory.apply(event)
+        _Replay(memory, self.count, self._round).apply(event)
         if isinstance(event, Free) and memory.opened.kind == "fixed" and not event.reclaimed:
             self._no_op.append(
                 NoOpFree(event.allocator, event.site, event.offset, event.size, event.used_after)
@@ -256,26 +394,118 @@ class Ledger:
             site = event.site
             self.loading_peaks[site] = max(self.loading_peaks.get(site, 0), self.memuse())
 
+    def _counted(self, kind: Kind) -> int:
+        return sum(m.totals[kind] for m in self.memories.values() if m.opened.counted)
+
     def _close(self, index: int, *, final: bool) -> RoundRecord:
         memuse = self.memuse()
-        previous = self.records[-1].memuse if self.records else 0
+        previous = self.last[-1].memuse if self.last else 0
         record = RoundRecord(
             index,
             final,
             memuse,
             memuse - previous,
-            self.views(),
+            self._counted("live"),
+            self._counted("stranded"),
+            self._counted("padding"),
             tuple(self._no_op),
             max(self._peak, memuse),
         )
-        self.records.append(record)
+        if self._no_op and self.first_no_op is None:
+            self.first_no_op = (record, self._no_op[0])
+        self.no_op_count += len(self._no_op)
+        self.last = [*self.last[-1:], record]
+        self.count += 1
         self._no_op = []
         self._peak = memuse
         return record
 
 
-def replay(events: Iterable[Event]) -> Ledger:
-    ledger = Ledger()
+@dataclass
+class _Replay:
+    """One allocator call applied to one memory's segments."""
+
+    memory: _Memory
+    now: int
+    round: int | None
+
+    def apply(self, event: Alloc | Resize | Free | Reset) -> None:
+        memory = self.memory
+        if isinstance(event, Reset):
+            memory.reset(self.now)
+            return
+        if isinstance(event, Alloc):
+            self._alloc(event)
+        elif isinstance(event, Resize):
+            if event.ok:
+                self._resize(event)
+        else:
+            self._free(event)
+        memory.used = event.used_after
+        memory.high_water = max(memory.high_water, memory.used)
+
+    def _add(self, start: int, end: int, kind: Kind, site: str, index: int | None = None) -> None:
+        segment = Segment(start, end, kind, site, self.round)
+        position = len(self.memory.segments) if index is None else index
+        self.memory.insert(position, segment, self.now)
+
+    def _alloc(self, event: Alloc) -> None:
+        start, end = event.offset, event.offset + event.size
+        if self.memory.opened.kind == "pages":
+            self._add(start, end, "live", event.site)
+            if event.padding:
+                self._add(end, end + event.padding, "padding", event.site)
+            return
+        if event.padding:
+            self._add(start - event.padding, start, "padding", event.site)
+        self._add(start, end, "live", event.site)
+
+    def _resize(self, event: Resize) -> None:
+        memory = self.memory
+        index = memory.index_of(event.offset)
+        block = memory.segments[index][0]
+        new_end = event.offset + event.new_size
+        if memory.opened.kind == "pages":
+            self._drop_page_slack(index)
+            memory.swap(index, replace(block, end=new_end), self.now)
+            slack = _page_slack(event.new_size)
+            if slack:
+                self._add(new_end, new_end + slack, "padding", block.site, index + 1)
+            return
+        memory.swap(index, replace(block, end=new_end), self.now)
+        if event.used_after == event.used_before and new_end < block.end:
+            tail = Segment(new_end, block.end, "stranded", block.site, block.born_in, self.round)
+            memory.insert(index + 1, tail, self.now)
+
+    def _free(self, event: Free) -> None:
+        memory = self.memory
+        index = memory.index_of(event.offset)
+        block = memory.segments[index][0]
+        if memory.opened.kind == "pages":
+            self._drop_page_slack(index)
+            memory.remove(index, self.now)
+        elif event.reclaimed:
+            while memory.segments and memory.segments[-1][0].end > event.used_after:
+                memory.remove(len(memory.segments) - 1, self.now)
+        else:
+            stranded = replace(block, kind="stranded", freed_in=self.round)
+            memory.swap(index, stranded, self.now)
+            if memory.log is None and index > 0:
+                memory.merge_down(index)
+
+    def _drop_page_slack(self, index: int) -> None:
+        following = index + 1
+        segments = self.memory.segments
+        if following < len(segments) and segments[following][0].kind == "padding":
+            self.memory.remove(following, self.now)
+
+
+def _page_slack(size: int) -> int:
+    return -size % 4096
+
+
+def replay(events: Iterable[Event], log: BlockLog | None = None) -> Ledger:
+    ledger = Ledger(log)
     for event in events:
         ledger.apply(event)
     return ledger
@@ -292,10 +522,12 @@ class Forecast:
     step_need: int
     out_of_memory_round: int | None
     """None: memuse does not grow, or there is no fixed buffer to run out of."""
+    from_round: int = 0
+    """The round whose step the rate was taken from."""
 
 
-def forecast(records: list[RoundRecord], buffer_size: int) -> Forecast | None:
-    """Extrapolate from the last step of a run that ended normally (None if no step ran).
+def forecast(records: list[RoundRecord], buffer_size: int, fixed: bool = True) -> Forecast | None:
+    """Extrapolate from the last step of a run (None if no step ran).
 
     Round ``r`` starts at ``memuse_last + (r - last) * growth``; its step fails when that
     plus the step's need exceeds the buffer.
@@ -305,13 +537,13 @@ def forecast(records: list[RoundRecord], buffer_size: int) -> Forecast | None:
     before, last = records[-2], records[-1]
     growth = last.memuse - before.memuse
     need = last.peak_during - before.memuse
-    if not any(view.kind == "fixed" for view in last.buffers if view.counted):
-        return Forecast(None, growth, need, None)
+    if not fixed:
+        return Forecast(None, growth, need, None, before.index)
     if growth <= 0:
-        return Forecast(buffer_size, growth, need, None)
+        return Forecast(buffer_size, growth, need, None, before.index)
     room = buffer_size - need - last.memuse
     extra_rounds = max(0, room // growth + 1)
-    return Forecast(buffer_size, growth, need, last.index + extra_rounds)
+    return Forecast(buffer_size, growth, need, last.index + extra_rounds, before.index)
 
 
 UNLIMITED = 1 << 46
@@ -370,56 +602,279 @@ def _requirement_of(strategy: str, ledger: Ledger) -> Requirement:
     return Requirement(strategy, need, temp=temp)
 
 
+@dataclass
+class Series:
+    """Per-record numbers, kept as compact arrays (what charts and timelines draw)."""
+
+    memuse: array[int] = field(default_factory=lambda: array("q"))
+    live: array[int] = field(default_factory=lambda: array("q"))
+    stranded: array[int] = field(default_factory=lambda: array("q"))
+    padding: array[int] = field(default_factory=lambda: array("q"))
+    peak: array[int] = field(default_factory=lambda: array("q"))
+    no_op_frees: array[int] = field(default_factory=lambda: array("q"))
+    final: bool = False
+    """Whether the last number is the end record (the state after the last step)."""
+
+    def add(self, record: RoundRecord) -> None:
+        self.memuse.append(record.memuse)
+        self.live.append(record.live)
+        self.stranded.append(record.stranded)
+        self.padding.append(record.padding)
+        self.peak.append(record.peak_during)
+        self.no_op_frees.append(len(record.no_op_frees))
+        self.final = record.final
+
+    def __len__(self) -> int:
+        return len(self.memuse)
+
+    def label(self, number: int) -> str:
+        return "end" if self.final and number == len(self) - 1 else str(number)
+
+
+def _pattern(record: RoundRecord) -> tuple[object, ...]:
+    frees = tuple((f.allocator, f.site, f.size) for f in record.no_op_frees)
+    return (record.growth, record.live, record.padding, record.peak_during - record.memuse, frees)
+
+
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    """Records ``first`` … ``last``, each of whose steps did what the step before ``like``
+    (record ``first``) did; ``upto`` is record ``last``."""
+
+    like: RoundRecord
+    upto: RoundRecord
+
+    @property
+    def first(self) -> int:
+        return self.like.index
+
+    @property
+    def last(self) -> int:
+        return self.upto.index
+
+    @property
+    def count(self) -> int:
+        return self.last - self.first + 1
+
+
+TableRow = RoundRecord | Repeat
+
+
+class Collapser:
+    """Folds records into table rows as they arrive: a record whose step did what the one
+    before did (same growth, live bytes, padding, transient need and no-op frees) joins a
+    run; a run of more than four keeps its first and last record as rows, with one
+    :class:`Repeat` for those between. The end record is always a row of its own. A run
+    of at most ``unfolded`` records is shown whole."""
+
+    def __init__(self, unfolded: int = 24) -> None:
+        self.unfolded = unfolded
+        self._every: list[RoundRecord] | None = []
+        self.rows: list[TableRow] = []
+        self._head: list[RoundRecord] = []
+        """The run's first two records."""
+        self._tail: list[RoundRecord] = []
+        """Its last two records after those."""
+        self._count = 0
+
+    def add(self, record: RoundRecord) -> None:
+        if self._every is not None:
+            self._every.append(record)
+            if len(self._every) > self.unfolded:
+                self._every = None
+        newest = (self._tail or self._head)[-1:] if self._head else []
+        if newest and not record.final and _pattern(record) == _pattern(newest[0]):
+            if len(self._head) < 2:
+                self._head.append(record)
+            else:
+                self._tail = [*self._tail[-1:], record]
+            self._count += 1
+            return
+        self._flush()
+        self._head = [record]
+        self._count = 1
+
+    def finish(self) -> list[TableRow]:
+        self._flush()
+        return self.rows if self._every is None else list(self._every)
+
+    def _flush(self) -> None:
+        if self._count > 4:
+            self.rows += [self._head[0], Repeat(self._head[1], self._tail[0]), self._tail[1]]
+        else:
+            self.rows += [*self._head, *self._tail]
+        self._head, self._tail, self._count = [], [], 0
+
+
+@dataclass(frozen=True)
+class StrategyRun:
+    """Another strategy run with the same options, for side-by-side charts."""
+
+    strategy: str
+    memuse: array[int]
+    out_of_memory_round: int | None
+    requirement: Requirement
+
+
 @dataclass(frozen=True)
 class TraceResult:
     elves: int
     site_peaks: dict[str, int]
-    records: list[RoundRecord]
+    rows: list[TableRow]
+    series: Series
+    last_records: list[RoundRecord]
     failure: Failure | None
     forecast: Forecast | None
+    early_forecast: Forecast | None
+    """The forecast from the first step whose rate held to the end (or to the failure)."""
     requirements: list[Requirement]
+    first_no_op: tuple[RoundRecord, NoOpFree] | None
+    no_op_count: int
+    blocks: BlockLog | None
+    comparisons: list[StrategyRun]
+    answers: dict[int, int]
+
+    @property
+    def final_stranded(self) -> int:
+        return self.last_records[-1].stranded if self.last_records else 0
+
+
+@dataclass
+class _EarlyForecast:
+    """The forecast made after the second record, kept while the rate holds."""
+
+    buffer_size: int
+    fixed: bool
+    records: list[RoundRecord] = field(default_factory=list)
+    made: Forecast | None = None
+
+    def add(self, record: RoundRecord) -> None:
+        self.records = [*self.records[-1:], record]
+        if len(self.records) < 2:
+            return
+        latest = forecast(self.records, self.buffer_size, self.fixed)
+        if self.made is None or latest is None or _rate(latest) != _rate(self.made):
+            self.made = latest
+
+
+def _rate(prediction: Forecast) -> tuple[int, int]:
+    return prediction.growth, prediction.step_need
 
 
 def trace_run(
     text: bytes,
     strategy: str,
     settings: Settings,
-    rounds: int,
+    rounds: int | None,
     *,
+    until_settled: bool = False,
     on_event: Tracer | None = None,
     on_record: Callable[[RoundRecord], object] | None = None,
     compare_strategies: bool = True,
+    keep_blocks: bool = True,
+    on_progress: Callable[[str, int, int], object] | None = None,
 ) -> TraceResult:
-    """Run ``strategy`` traced, then (unless told not to) every strategy once more with an
-    unlimited buffer to find what each needs for the same rounds.
+    """Run ``strategy`` traced, then (unless told not to) every other strategy once more
+    with the same options, for its memuse line by line and the smallest buffer it needs.
 
     ``on_event`` sees every event and ``on_record`` every record as they happen, so a
-    caller can stream them. An OutOfMemory ends the run; it is returned as ``failure``.
+    caller can stream them; ``on_progress(strategy, record number, memuse)`` is called at
+    each record. An OutOfMemory ends the run; it is returned as ``failure``. Memory kept
+    grows only with what is drawn: per-record numbers, table rows that differ, and (with
+    ``keep_blocks``) one entry per segment that was in place at some record.
     """
-    ledger = Ledger()
+    ledger = Ledger(BlockLog() if keep_blocks else None)
+    series = Series()
+    collapser = Collapser()
+    fixed = STRATEGIES[strategy].fixed_buffer
+    early = _EarlyForecast(settings.buffer_size, fixed)
+    answers: dict[int, int] = {}
 
     def observe(event: Event) -> None:
         record = ledger.apply(event)
         if on_event is not None:
             on_event(event)
-        if record is not None and on_record is not None:
-            on_record(record)
+        if record is not None:
+            series.add(record)
+            collapser.add(record)
+            early.add(record)
+            if on_progress is not None:
+                on_progress(strategy, record.index, record.memuse)
+            if on_record is not None:
+                on_record(record)
 
+    elves = 0
     try:
-        for _ in run(text, strategy, settings, rounds=rounds, tracer=observe):
-            pass
+        for output in run(
+            text, strategy, settings, rounds=rounds, until_settled=until_settled, tracer=observe
+        ):
+            if isinstance(output, Answer):
+                answers[output.part] = output.value
+            elif not elves:
+                elves = len(output.strategy.elves())
     except OutOfMemory:
         if ledger.failure is None:
             raise
-    prediction = None if ledger.failure else forecast(ledger.records, settings.buffer_size)
-    needs = []
+    if not elves and ledger.failure is None:
+        elves = len(puzzle.parse(text))
+    prediction = None if ledger.failure else forecast(ledger.last, settings.buffer_size, fixed)
+    comparisons: list[StrategyRun] = []
+    needs: list[Requirement] = []
     if compare_strategies:
         for name in STRATEGIES:
-            if name == strategy and ledger.failure is None:
-                needs.append(_requirement_of(name, ledger))
-            else:
-                needs.append(requirement(text, name, settings, rounds, False))
-    elves = len(puzzle.parse(text))
+            if name == strategy:
+                own = (
+                    _requirement_of(name, ledger)
+                    if ledger.failure is None
+                    else requirement(text, name, settings, rounds, until_settled)
+                )
+                needs.append(own)
+                continue
+            other = _compare(text, name, settings, rounds, until_settled, on_progress)
+            comparisons.append(other)
+            needs.append(other.requirement)
     return TraceResult(
-        elves, ledger.loading_peaks, ledger.records, ledger.failure, prediction, needs
+        elves=elves,
+        site_peaks=ledger.loading_peaks,
+        rows=collapser.finish(),
+        series=series,
+        last_records=ledger.last,
+        failure=ledger.failure,
+        forecast=prediction,
+        early_forecast=early.made,
+        requirements=needs,
+        first_no_op=ledger.first_no_op,
+        no_op_count=ledger.no_op_count,
+        blocks=ledger.log,
+        comparisons=comparisons,
+        answers=answers,
     )
+
+
+def _compare(
+    text: bytes,
+    strategy: str,
+    settings: Settings,
+    rounds: int | None,
+    until_settled: bool,
+    on_progress: Callable[[str, int, int], object] | None,
+) -> StrategyRun:
+    ledger = Ledger()
+    memuse: array[int] = array("q")
+
+    def observe(event: Event) -> None:
+        record = ledger.apply(event)
+        if record is not None:
+            memuse.append(record.memuse)
+            if on_progress is not None:
+                on_progress(strategy, record.index, record.memuse)
+
+    try:
+        for _ in run(
+            text, strategy, settings, rounds=rounds, until_settled=until_settled, tracer=observe
+        ):
+            pass
+    except OutOfMemory as error:
+        need = requirement(text, strategy, settings, rounds, until_settled)
+        return StrategyRun(strategy, memuse, error.round, need)
+    return StrategyRun(strategy, memuse, None, _requirement_of(strategy, ledger))

@@ -6,6 +6,7 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -401,7 +402,7 @@ def _input_path(source: str | None) -> Iterator[Path]:
         yield path
 
 
-TRACE_EXIT_CODES = """\\b
+TRACE_EXIT_CODES = """\b
 Exit status:
   0  the rounds ran
   1  OutOfMemory (the trace still shows what happened up to it, and why)
@@ -412,7 +413,19 @@ Exit status:
 @main.command(epilog=TRACE_EXIT_CODES)
 @click.argument("input_file", metavar="[INPUT]", required=False)
 @_strategy_option
-@click.option("--rounds", type=click.IntRange(min=0), default=PART1_ROUNDS, show_default=True)
+@click.option(
+    "--rounds",
+    type=click.IntRange(min=0),
+    default=None,
+    help=f"Run exactly this many rounds (default {PART1_ROUNDS}; not with --part 2).",
+)
+@click.option(
+    "--part",
+    type=click.Choice(["1", "2"]),
+    default=None,
+    help="1: ten rounds (the default). 2: run until no elf moves, where the blog's "
+    "program really ran out (naive, 8MiB: round 226); long runs fold repeating rounds.",
+)
 @_buffer_size_option
 @click.option("--temp-size", type=ByteSize(), default=DEFAULT_TEMP_SIZE, show_default=True)
 @_what_if_options
@@ -426,27 +439,39 @@ Exit status:
     "csv: the round table.",
 )
 @click.option(
-    "--svg",
-    type=click.Path(dir_okay=False, writable=True),
+    "--html",
+    type=click.Path(dir_okay=False),
     default=None,
-    help="Also save the rich view as an SVG picture.",
+    help="Also write a self-contained HTML report: the buffer block by block with a "
+    "slider over rounds, a chart of every strategy, the smallest buffers (open it in "
+    "any browser; it loads nothing from the network).",
+)
+@click.option(
+    "--svg",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the figure (the chart of end_index and live bytes, and the buffer "
+    "map) as an SVG picture.",
 )
 @click.option(
     "--compare/--no-compare",
     default=True,
     show_default=True,
-    help="Also run every strategy once to find the smallest buffer each needs.",
+    help="Also run every other strategy with the same options: its memuse on the "
+    "report's chart, and the smallest buffer each needs.",
 )
 def trace(
     input_file: str | None,
     strategy: str,
-    rounds: int,
+    rounds: int | None,
+    part: str | None,
     buffer_size: int,
     temp_size: int,
     read: str,
     parse: str,
     free_input: bool,
     output_format: str,
+    html: str | None,
     svg: str | None,
     compare: bool,
 ) -> None:
@@ -458,50 +483,144 @@ def trace(
     free was a no-op and why; a map of the buffer; a timeline; when the buffer will run
     out at this rate; and the smallest buffer each strategy needs for these rounds.
 
-    \\b
+    \b
     Examples:
       aoc23 trace --rounds 10
+      aoc23 trace --part 2                      (until no elf moves: OutOfMemory in round 226)
+      aoc23 trace --html report.html            (open it in a browser)
       aoc23 trace --strategy tempalloc
       aoc23 trace --buffer-size 200000          (ends in OutOfMemory, explained)
       aoc23 trace --free-input                  (the blog's footnote)
       aoc23 trace --format csv > rounds.csv
     """
+    if rounds is not None and part == "2":
+        raise click.UsageError("--rounds and --part 2 cannot be used together")
     settings = _settings(buffer_size, temp_size, read, parse, free_input)
+    plan = _TracePlan(
+        strategy,
+        settings,
+        None if part == "2" else (PART1_ROUNDS if rounds is None else rounds),
+        compare,
+        input_file,
+        figures=html is not None or svg is not None,
+    )
+    progress = _TraceProgress(plan.rounds, streaming=output_format != "rich")
     try:
         text = _load(input_file)
         if output_format == "json":
-            result = _trace_json(text, strategy, settings, rounds, compare, input_file)
+            result = _trace_json(text, plan, progress)
         elif output_format == "csv":
-            result = _trace_csv(text, strategy, settings, rounds)
+            result = _trace_csv(text, plan, progress)
         else:
-            from aoc23 import analysis
-
-            result = analysis.trace_run(
-                text, strategy, settings, rounds, compare_strategies=compare
-            )
-            _trace_rich(result, text, strategy, settings, rounds, input_file, svg)
+            result = _run_trace(text, plan, progress)
+        progress.close()
+        if html is not None or svg is not None:
+            _write_figures(result, plan, text, html, svg)
+        if output_format == "rich":
+            _trace_rich(result, text, plan)
     except PuzzleInputError as error:
+        progress.close()
         _fail([render.input_error_line(error, input_file or "-")], error.exit_code)
+    finally:
+        progress.close()
+    if output_format == "csv" and result.failure is not None:
+        _fail(render.out_of_memory_lines(_failure_error(result.failure)), OutOfMemory.exit_code)
     sys.exit(1 if result.failure else 0)
 
 
-def _trace_json(
+@dataclass(frozen=True)
+class _TracePlan:
+    """What one ``aoc23 trace`` runs."""
+
+    strategy: str
+    settings: Settings
+    rounds: int | None
+    """None: until no elf moves (part 2)."""
+    compare: bool
+    input_file: str | None
+    figures: bool
+
+    @property
+    def input_name(self) -> str:
+        return Path(self.input_file).name if self.input_file else "the bundled blog-70x70.txt"
+
+    def what_ifs(self) -> tuple[str, ...]:
+        settings = self.settings
+        return tuple(
+            label
+            for label, active in (
+                (f"--read {settings.read}", settings.read != "readfile"),
+                (f"--parse {settings.parse}", settings.parse != "reserve"),
+                ("--free-input", settings.free_input),
+            )
+            if active
+        )
+
+
+class _TraceProgress:
+    """One progress bar per strategy run, on stderr (see :class:`RoundProgress`)."""
+
+    def __init__(self, total: int | None, *, streaming: bool) -> None:
+        self.total = total
+        self.enabled = _stderr_is_terminal() and not (streaming and sys.stdout.isatty())
+        self._bar: RoundProgress | None = None
+        self._strategy: str | None = None
+
+    def __call__(self, strategy: str, index: int, memuse: int) -> None:
+        if not self.enabled:
+            return
+        if strategy != self._strategy:
+            self.close()
+            self._strategy = strategy
+            self._bar = RoundProgress(self.total, enabled=True)
+        assert self._bar is not None
+        self._bar.round(index, memuse)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr is not None and sys.stderr.isatty()
+    except (OSError, ValueError):
+        return False
+
+
+def _run_trace(
     text: bytes,
-    strategy: str,
-    settings: Settings,
-    rounds: int,
-    compare: bool,
-    input_file: str | None,
+    plan: _TracePlan,
+    progress: _TraceProgress,
+    **streams: Any,
 ) -> analysis.TraceResult:
     from aoc23 import analysis
+
+    return analysis.trace_run(
+        text,
+        plan.strategy,
+        plan.settings,
+        plan.rounds,
+        until_settled=plan.rounds is None,
+        compare_strategies=plan.compare,
+        keep_blocks=plan.figures or not streams,
+        on_progress=progress,
+        **streams,
+    )
+
+
+def _trace_json(text: bytes, plan: _TracePlan, progress: _TraceProgress) -> analysis.TraceResult:
     from aoc23.render import machine
 
+    settings = plan.settings
     _emit(
         machine.header_json(
-            strategy=strategy,
-            input=input_file or "(bundled blog-70x70.txt)",
+            strategy=plan.strategy,
+            input=plan.input_file or "(bundled blog-70x70.txt)",
             input_size=len(text),
-            rounds=rounds,
+            rounds=plan.rounds,
+            part=2 if plan.rounds is None else None,
             buffer_size=settings.buffer_size,
             temp_size=settings.temp_size,
             read=settings.read,
@@ -509,14 +628,12 @@ def _trace_json(
             free_input=settings.free_input,
         )
     )
-    result = analysis.trace_run(
+    result = _run_trace(
         text,
-        strategy,
-        settings,
-        rounds,
+        plan,
+        progress,
         on_event=lambda event: _emit(machine.event_json(event)),
         on_record=lambda record: _emit(machine.record_json(record)),
-        compare_strategies=compare,
     )
     if result.failure:
         _emit(machine.failure_json(result.failure))
@@ -527,56 +644,100 @@ def _trace_json(
     return result
 
 
-def _trace_csv(text: bytes, strategy: str, settings: Settings, rounds: int) -> analysis.TraceResult:
-    from aoc23 import analysis
+def _trace_csv(text: bytes, plan: _TracePlan, progress: _TraceProgress) -> analysis.TraceResult:
     from aoc23.render import machine
 
     _emit(machine.csv_header())
-    return analysis.trace_run(
+    return _run_trace(
         text,
-        strategy,
-        settings,
-        rounds,
+        replace(plan, compare=False),
+        progress,
         on_record=lambda record: _emit(machine.csv_row(record)),
-        compare_strategies=False,
     )
 
 
-def _trace_rich(
-    result: analysis.TraceResult,
-    text: bytes,
-    strategy: str,
-    settings: Settings,
-    rounds: int,
-    input_file: str | None,
-    svg: str | None,
-) -> None:
+def _failure_error(failure: analysis.Failure) -> OutOfMemory:
+    """The OutOfMemory a traced run ended in, as ``solve`` reports it."""
+    event = failure.event
+    error = OutOfMemory(
+        event.size,
+        event.alignment,
+        end_index=event.used if event.capacity is not None else None,
+        buffer_len=event.capacity,
+    )
+    error.site, error.round = event.site, failure.round
+    return error
+
+
+def _heading(result: analysis.TraceResult, text: bytes, plan: _TracePlan) -> Any:
     from aoc23.render import trace as view
+    from aoc23.strategies import STRATEGIES
 
-    console = _console(record=svg is not None)
-    what_ifs = tuple(
-        label
-        for label, active in (
-            (f"--read {settings.read}", settings.read != "readfile"),
-            (f"--parse {settings.parse}", settings.parse != "reserve"),
-            ("--free-input", settings.free_input),
-        )
-        if active
-    )
-    info = view.Heading(
-        strategy,
-        Path(input_file).name if input_file else "the bundled blog-70x70.txt",
+    cls = STRATEGIES[plan.strategy]
+    return view.Heading(
+        plan.strategy,
+        plan.input_name,
         len(text),
         result.elves,
-        rounds,
-        settings.buffer_size,
-        what_ifs,
+        plan.rounds,
+        plan.settings.buffer_size,
+        plan.what_ifs(),
+        fixed_buffer=cls.fixed_buffer,
+        two_buffers=plan.strategy == "double",
     )
+
+
+def _trace_rich(result: analysis.TraceResult, text: bytes, plan: _TracePlan) -> None:
+    from aoc23.render import trace as view
+
+    console = _console()
+    if console.width < view.MIN_WIDTH:
+        console.width = view.MIN_WIDTH
     with _reader_may_leave():
-        for renderable in view.trace_view(result, info, console.width):
+        for renderable in view.trace_view(result, _heading(result, text, plan), console.width):
             console.print(renderable)
+
+
+def _write_figures(
+    result: analysis.TraceResult,
+    plan: _TracePlan,
+    text: bytes,
+    html: str | None,
+    svg: str | None,
+) -> None:
+    from aoc23.render import figure, report
+
+    heading = _heading(result, text, plan)
     if svg is not None:
-        console.save_svg(svg, title="aoc23 trace")
+        _write_file(svg, figure.figure_svg(result, heading))
+    if html is not None:
+        _write_file(html, report.report_html(result, heading))
+
+
+def _write_file(path: str, content: str) -> None:
+    """Write ``content`` whole or not at all: into a temporary name beside ``path``, then
+    renamed over it."""
+    import os
+    import tempfile
+
+    target = Path(path)
+    try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+        )
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as sink:
+                sink.write(content)
+            os.replace(temporary, target)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError as error:
+        _fail([f"error: {path}: cannot write: {error.strerror or error}"], EXIT_CANNOT_WRITE)
+
+
+EXIT_CANNOT_WRITE = 74
+"""An output file could not be written (as sysexits' EX_IOERR)."""
 
 
 EXIT_INTERRUPTED = 130

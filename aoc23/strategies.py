@@ -99,6 +99,8 @@ class Strategy:
 
     name: ClassVar[str]
     summary: ClassVar[str]
+    fixed_buffer: ClassVar[bool] = True
+    """Whether memuse is a fixed buffer's end_index (so the buffer can run out)."""
 
     def __init__(self, settings: Settings, tracer: Tracer | None = None) -> None:
         self.settings = settings
@@ -266,6 +268,7 @@ class Page(Naive):
         "the blog's fix 2: std.heap.page_allocator; every block is mapped as whole "
         "4096-byte pages and a free unmaps it; memuse is the bytes mapped"
     )
+    fixed_buffer = False
 
     def _main_allocator(self) -> Allocator:
         self.pages = PageAllocator(self.settings.addresses.pages)

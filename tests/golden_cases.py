@@ -9,6 +9,12 @@ from pathlib import Path
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
+WIDTHS = {"trace-narrow-50.txt": "50"}
+"""Cases drawn at another terminal width than 80 columns."""
+
+
+def env_of(name: str) -> dict[str, str]:
+    return {**ENV, "COLUMNS": WIDTHS.get(name, ENV["COLUMNS"])}
 
 CASES: dict[str, list[str]] = {
     "trace-naive.txt": ["trace", "--rounds", "10"],
@@ -20,6 +26,9 @@ CASES: dict[str, list[str]] = {
     "trace-parse-grow.txt": ["trace", "--parse", "grow", "--rounds", "3"],
     "trace-read-exact.txt": ["trace", "--read", "exact", "--rounds", "3"],
     "trace-long.txt": ["trace", "--rounds", "40", "--no-compare"],
+    "trace-part2.txt": ["trace", "--part", "2"],
+    "trace-part2-double.txt": ["trace", "--part", "2", "--strategy", "double", "--no-compare"],
+    "trace-narrow-50.txt": ["trace", "--rounds", "4", "--no-compare"],
     "trace.csv": ["trace", "--format", "csv"],
     "trace.jsonl": ["trace", "--format", "json", "--rounds", "2"],
 }

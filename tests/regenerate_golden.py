@@ -3,28 +3,27 @@
 from __future__ import annotations
 
 from click.testing import CliRunner
-from golden_cases import CASES, ENV, GOLDEN
+from golden_cases import CASES, ENV, GOLDEN, env_of
 
 from aoc23.cli import main
 
-SCREENSHOT = GOLDEN / "trace-naive.svg"
-"""The README's picture: the colour view, saved with --svg (not compared byte for byte, as
-its markup depends on the rich version)."""
+FIGURE = GOLDEN / "trace-naive.svg"
+"""The README's picture: the figure ``trace --svg`` draws for the blog's ten rounds."""
 
 
-def render(args: list[str]) -> str:
-    return CliRunner().invoke(main, args, env=ENV).stdout
+def render(name: str, args: list[str]) -> str:
+    return CliRunner().invoke(main, args, env=env_of(name)).stdout
 
 
-def screenshot() -> None:
-    args = ["trace", "--rounds", "10", "--svg", str(SCREENSHOT)]
-    CliRunner().invoke(main, args, env={"COLUMNS": "80"}, color=True)
+def figure() -> None:
+    args = ["trace", "--rounds", "10", "--svg", str(FIGURE)]
+    CliRunner().invoke(main, args, env=ENV)
 
 
 if __name__ == "__main__":
     GOLDEN.mkdir(exist_ok=True)
     for name, args in CASES.items():
-        (GOLDEN / name).write_text(render(args))
+        (GOLDEN / name).write_text(render(name, args))
         print(f"wrote tests/golden/{name}")
-    screenshot()
-    print(f"wrote tests/golden/{SCREENSHOT.name}")
+    figure()
+    print(f"wrote tests/golden/{FIGURE.name}")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from golden_cases import CASES, ENV, GOLDEN
+from golden_cases import CASES, ENV, GOLDEN, env_of
 
 from aoc23.cli import main
 
@@ -23,7 +23,7 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_the_view_matches_its_golden_file(name: str) -> None:
-    result = invoke(*CASES[name])
+    result = invoke(*CASES[name], env=env_of(name))
     expected = (GOLDEN / name).read_text()
     assert result.stdout == expected, f"run `make golden` if this change is intended: {name}"
 

@@ -17,8 +17,10 @@ from aoc23.analysis import (
     Forecast,
     Kind,
     NoOpFree,
+    Repeat,
     Requirement,
-    RoundRecord,
+    Series,
+    TableRow,
     TraceResult,
 )
 
@@ -28,9 +30,19 @@ GLYPHS: dict[Kind | None, tuple[str, str]] = {
     "padding": ("▒", "yellow"),
     None: ("·", "bright_black"),
 }
-LEGEND = "█ live   ░ stranded (freed, not reclaimable)   ▒ padding   · free"
+LEGEND_WORDS: dict[Kind | None, str] = {
+    "live": "live",
+    "stranded": "stranded (freed, not reclaimable)",
+    "padding": "padding",
+    None: "free",
+}
+PRIORITY: tuple[Kind, ...] = ("live", "stranded", "padding")
+"""A map cell shows the first of these kinds found in its bytes, so no block vanishes."""
 MAX_MAP_ROWS = 12
 CHART_HEIGHT = 8
+EIGHTHS = " ▁▂▃▄▅▆▇█"
+MIN_WIDTH = 40
+"""The narrowest view drawn; a narrower terminal gets this width (and wraps)."""
 
 
 @dataclass(frozen=True)
@@ -39,9 +51,16 @@ class Heading:
     input_name: str
     input_size: int
     elves: int
-    rounds: int
+    rounds: int | None
+    """None: part 2, until no elf moves."""
     buffer_size: int
     what_ifs: tuple[str, ...] = ()
+    fixed_buffer: bool = True
+    two_buffers: bool = False
+
+    @property
+    def length(self) -> str:
+        return "part 2 (until no elf moves)" if self.rounds is None else f"{self.rounds} rounds"
 
 
 def _lead(words: str, style: str) -> Text:
@@ -51,21 +70,23 @@ def _lead(words: str, style: str) -> Text:
     return text
 
 
-def heading(info: Heading) -> Text:
+def heading(info: Heading, answers: Mapping[int, int] | None = None) -> Text:
     text = _lead(f"aoc23 trace: {info.strategy}", "bold")
+    elves = f", {info.elves} elves" if info.elves else ""
     text.append(
-        f" · {info.input_name} ({info.input_size} B, {info.elves} elves)"
-        f" · {info.rounds} rounds · " + _memory_of(info),
+        f" · {info.input_name} ({info.input_size} B{elves}) · {info.length} · " + _memory_of(info)
     )
+    if answers:
+        text.append(" · " + ", ".join(f"part{p}: {v}" for p, v in sorted(answers.items())))
     if info.what_ifs:
         text.append(f"\nwhat-if: {', '.join(info.what_ifs)}", style="cyan")
     return text
 
 
 def _memory_of(info: Heading) -> str:
-    if info.strategy == "page":
+    if not info.fixed_buffer:
         return "page allocator"
-    each = " (each of two)" if info.strategy == "double" else ""
+    each = " (each of two)" if info.two_buffers else ""
     return f"{info.buffer_size}-byte buffer{each}"
 
 
@@ -73,31 +94,86 @@ def _signed(value: int) -> str:
     return f"+{value}" if value > 0 else str(value)
 
 
-def round_table(records: Sequence[RoundRecord]) -> Table:
+COLUMNS = ("round", "used", "growth", "live", "stranded", "padding", "no-op frees")
+DROP_ORDER = ("no-op frees", "padding", "growth", "live")
+"""Columns left out, in this order, when the terminal is too narrow for the table."""
+
+
+def _row_cells(row: TableRow) -> tuple[str, ...]:
+    if isinstance(row, Repeat):
+        like = row.like
+        return (
+            f"{row.first}…{row.last}",
+            "⋮",
+            _signed(like.growth),
+            str(like.live),
+            "⋮",
+            str(like.padding),
+            "each: " + (", ".join(f.site for f in like.no_op_frees) or "none"),
+        )
+    return (
+        row.label,
+        str(row.memuse),
+        _signed(row.growth),
+        str(row.live),
+        str(row.stranded),
+        str(row.padding),
+        _no_op_summary(row.no_op_frees),
+    )
+
+
+FOLDED_WIDTH = 18
+"""The no-op frees column is words, folded onto more lines rather than dropped down to this."""
+
+
+def _fits(rows: Sequence[tuple[str, ...]], names: Sequence[str], width: int) -> bool:
+    widths = [max(len(name), *(len(row[i]) for row in rows)) for i, name in enumerate(names)]
+    if names[-1] == "no-op frees":
+        widths[-1] = min(widths[-1], FOLDED_WIDTH)
+    return sum(widths) + 3 * (len(names) - 1) + 2 <= width
+
+
+def round_table(rows: Sequence[TableRow], width: int, pages: bool = False) -> Group:
+    """The records as rows (repeating rounds folded into one ``a…b`` row); columns are
+    left out, with a note saying so, when ``width`` is too narrow to show them whole."""
+    used = "mapped" if pages else "end_index"
+    names = [used if name == "used" else name for name in COLUMNS]
+    cells = [_row_cells(row) for row in rows]
+    dropped: list[str] = []
+    for column in DROP_ORDER:
+        if _fits(cells, names, width):
+            break
+        index = names.index(column)
+        dropped.append(column)
+        del names[index]
+        cells = [row[:index] + row[index + 1 :] for row in cells]
     table = Table(
         title="Round by round: the state at each `Round i memuse` line",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
-    used = "mapped" if records and _only_pages(records[0].buffers) else "end_index"
-    for name in ("round", used, "growth", "live", "stranded", "padding"):
-        table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("no-op frees", overflow="fold")
-    table.caption = "no-op frees: frees since the line before that gave nothing back"
-    table.caption_justify = "left"
-    for record in records:
-        frees = _no_op_summary(record.no_op_frees)
-        table.add_row(
-            record.label,
-            str(record.memuse),
-            _signed(record.growth),
-            str(record.live),
-            Text(str(record.stranded), style="red" if record.stranded else ""),
-            str(record.padding),
-            frees,
+    for name in names:
+        if name == "no-op frees":
+            table.add_column(name, overflow="fold")
+        else:
+            table.add_column(name, justify="right", no_wrap=True)
+    stranded = names.index("stranded")
+    for row, values in zip(rows, cells, strict=True):
+        styled: list[str | Text] = list(values)
+        if not isinstance(row, Repeat) and row.stranded:
+            styled[stranded] = Text(values[stranded], style="red")
+        table.add_row(*styled, style="dim" if isinstance(row, Repeat) else "")
+    notes = ["no-op frees: frees since the line before that gave nothing back"]
+    if any(isinstance(row, Repeat) for row in rows):
+        notes.append("a…b: rounds whose steps each did what the step above did")
+    if dropped:
+        notes.append(
+            f"left out to fit {width} columns: {', '.join(dropped)} (--format csv has them all)"
         )
-    return table
+    table.caption = "\n".join(notes)
+    table.caption_justify = "left"
+    return Group(table)
 
 
 def loading_text(site_peaks: Mapping[str, int], pages: bool) -> Text:
@@ -110,57 +186,49 @@ def loading_text(site_peaks: Mapping[str, int], pages: bool) -> Text:
     return text
 
 
-def _only_pages(buffers: Sequence[BufferView]) -> bool:
-    return all(view.kind == "pages" for view in buffers if view.counted)
-
-
 def _no_op_summary(frees: Sequence[NoOpFree]) -> str:
     if len(frees) > 2:
         return f"{len(frees)} frees, {sum(f.size for f in frees)} B"
     return ", ".join(f"{f.site} @{f.offset}" for f in frees)
 
 
-def explanation(records: Sequence[RoundRecord]) -> Text:
-    frees = [f for record in records for f in record.no_op_frees]
-    if not frees:
+def explanation(result: TraceResult) -> Text:
+    if result.first_no_op is None:
         return Text(
             "No free was a no-op: every block given back was the last one, or the buffer "
             "was reset, so nothing is stranded."
         )
-    first = next(record for record in records if record.no_op_frees)
+    record, free = result.first_no_op
     text = _lead("Why end_index grows: ", "bold")
-    when = "while loading" if first.index == 0 else f"in the step before round {first.label}"
+    when = "while loading" if record.index == 0 else f"in the step before round {record.label}"
     text.append(f"{when}, ")
-    text.append(first.no_op_frees[0].describe(), style="red")
+    text.append(free.describe(), style="red")
+    stranded = result.final_stranded
     text.append(
         ". A FixedBufferAllocator takes a block back only when it ends exactly at "
         "end_index; any other free changes nothing, and its bytes stay stranded until "
-        f"the buffer is reset. {len(frees)} no-op frees stranded "
-        f"{records[-1].stranded} bytes by the last record."
+        f"the buffer is reset. {result.no_op_count} no-op frees stranded "
+        f"{stranded} bytes by the last record."
     )
     return text
 
 
 def _cells(view: BufferView, bytes_per_cell: float, width: int) -> list[Kind | None]:
-    """The kind covering most of each cell's bytes (None: free space)."""
-    cells: list[Kind | None] = []
-    placed = _laid_out(view)
-    for index in range(width):
-        start, end = index * bytes_per_cell, (index + 1) * bytes_per_cell
-        cover: dict[Kind | None, float] = {}
-        for segment in placed:
-            overlap = min(end, segment[1]) - max(start, segment[0])
-            if overlap > 0:
-                cover[segment[2]] = cover.get(segment[2], 0) + overlap
-        if not cover:
-            cells.append(None)
-        else:
-            cells.append(max(cover, key=lambda k: cover[k]))
-    return cells
+    """For each cell, the most important kind among its bytes (None: all free), so a
+    block of any size shows in at least one cell."""
+    found: list[set[Kind]] = [set() for _ in range(width)]
+    for start, end, kind in _laid_out(view):
+        first = int(start / bytes_per_cell)
+        last = int(max(end - 1, start) / bytes_per_cell)
+        for index in range(first, min(last, width - 1) + 1):
+            found[index].add(kind)
+    return [next((k for k in PRIORITY if k in kinds), None) for kinds in found]
 
 
 def _laid_out(view: BufferView) -> list[tuple[int, int, Kind]]:
-    """Segments end to end from 0 (page mappings are drawn side by side, gaps left out)."""
+    """Fixed buffers by address; page mappings side by side from 0, gaps left out."""
+    if view.kind != "pages":
+        return [(s.start, s.end, s.kind) for s in view.segments]
     placed: list[tuple[int, int, Kind]] = []
     cursor = 0
     for segment in view.segments:
@@ -184,12 +252,14 @@ def _ceil(value: float) -> int:
     return int(-(-value // 1))
 
 
-def _sample(records: Sequence[RoundRecord], limit: int) -> list[RoundRecord]:
-    if len(records) <= limit:
-        return list(records)
-    step = (len(records) - 1) / (limit - 1)
-    picked = sorted({round(i * step) for i in range(limit)})
-    return [records[i] for i in picked]
+def sample_numbers(count: int, limit: int) -> list[int]:
+    """At most ``limit`` record numbers spread evenly over ``0 … count-1``, both ends kept."""
+    if count <= limit:
+        return list(range(count))
+    if limit <= 1:
+        return [count - 1]
+    step = (count - 1) / (limit - 1)
+    return sorted({round(i * step) for i in range(limit)})
 
 
 def _map_scale(views: Sequence[BufferView]) -> int:
@@ -200,20 +270,40 @@ def _map_scale(views: Sequence[BufferView]) -> int:
     return max(drawn, 1)
 
 
-def buffer_map(records: Sequence[RoundRecord], width: int, failure: Failure | None = None) -> Group:
-    """One bar per round (and per counted buffer), drawn from the replayed allocations."""
+def legend() -> Text:
+    text = Text()
+    for kind, (glyph, style) in GLYPHS.items():
+        if text:
+            text.append("   ")
+        text.append(glyph, style=style)
+        text.append(f" {LEGEND_WORDS[kind]}", style="dim")
+    return text
+
+
+def map_rows(result: TraceResult) -> list[tuple[str, BufferView]]:
+    """The labelled bars of the buffer map: sampled records, then the failure's moment."""
     rows: list[tuple[str, BufferView]] = []
-    shown = _sample(records, MAX_MAP_ROWS)
-    for record in shown:
-        rows.extend(_bar_rows(record.label, record.buffers))
-    if failure is not None:
-        rows.extend(_bar_rows("OOM", failure.buffers))
+    if result.blocks is None:
+        return rows
+    numbers = sample_numbers(len(result.series), MAX_MAP_ROWS)
+    for number, views in zip(numbers, result.blocks.views_at_each(numbers), strict=True):
+        rows.extend(_bar_rows(result.series.label(number), views))
+    if result.failure is not None:
+        counted = tuple(view for view in result.failure.buffers if view.counted)
+        rows.extend(_bar_rows("OOM", counted))
+    return rows
+
+
+def buffer_map(result: TraceResult, width: int) -> Group:
+    """One bar per sampled round (and per counted buffer), drawn from the block log."""
+    rows = map_rows(result)
+    failure = result.failure
     scale = _map_scale([view for _, view in rows])
-    label_width = max(len(label) for label, _ in rows) if rows else 3
+    label_width = max((len(label) for label, _ in rows), default=3)
     number_width = max((len(str(view.used)) for _, view in rows), default=1)
     extra = len(f" +{failure.event.size} ✗") if failure else 0
     bar_width = max(10, width - label_width - number_width - extra - 3)
-    lines: list[RenderableType] = [_map_title(scale, bar_width, rows, records, shown)]
+    lines: list[RenderableType] = [_map_title(scale, bar_width, rows, len(result.series))]
     for label, view in rows:
         line = Text(label.rjust(label_width) + " ")
         line.append_text(bar(view, scale, bar_width))
@@ -221,23 +311,18 @@ def buffer_map(records: Sequence[RoundRecord], width: int, failure: Failure | No
         if failure is not None and label.startswith("OOM") and view.name == failure.event.allocator:
             line.append(f" +{failure.event.size} ✗", style="bold red")
         lines.append(line)
-    lines.append(Text(LEGEND, style="dim"))
+    lines.append(legend())
     return Group(*lines)
 
 
-def _bar_rows(label: str, buffers: Sequence[BufferView]) -> list[tuple[str, BufferView]]:
-    counted = [view for view in buffers if view.counted]
+def _bar_rows(label: str, counted: Sequence[BufferView]) -> list[tuple[str, BufferView]]:
     if len(counted) == 1:
         return [(label, counted[0])]
     return [(f"{label} {view.name}", view) for view in counted]
 
 
 def _map_title(
-    scale: int,
-    bar_width: int,
-    rows: Sequence[tuple[str, BufferView]],
-    records: Sequence[RoundRecord],
-    shown: Sequence[RoundRecord],
+    scale: int, bar_width: int, rows: Sequence[tuple[str, BufferView]], records: int
 ) -> Text:
     title = _lead("Buffer map", "bold")
     per_cell = max(scale, 1) / bar_width
@@ -247,46 +332,75 @@ def _map_title(
         size = max(s for s in sizes if s is not None)
         if size > scale:
             title.append(f"; the rest of the {size}-byte buffer is free, not drawn")
-    if len(shown) < len(records):
-        title.append(f"; {len(shown)} of {len(records)} records shown")
+    shown = len({label.split()[0] for label, _ in rows if not label.startswith("OOM")})
+    if shown < records:
+        title.append(f"; {shown} of {records} records shown")
+    title.append("; a cell shows the first of live, stranded, padding found in it")
     return title
 
 
-def timeline(records: Sequence[RoundRecord], width: int) -> Group:
-    """A massif-style chart: end_index (▓) over live bytes (█), one column per record."""
-    if not records:
+def timeline(series: Series, width: int) -> Group:
+    """end_index (▓, tops in eighths of a row) over live bytes (█), one column per record
+    or, for long runs, per evenly spaced record; the axis spans the whole run."""
+    if not len(series):
         return Group()
-    top = max(max(record.memuse for record in records), 1)
-    peak = max(records, key=lambda record: record.memuse)
+    top = max(max(series.memuse), 1)
+    peak = max(range(len(series)), key=lambda n: series.memuse[n])
     label_width = len(str(top))
-    columns = _sample(records, max(1, (width - label_width - 3) // 2))
-    lines: list[RenderableType] = []
+    room = max(1, width - label_width - 2)
+    spread = 2 if 2 * len(series) <= room else 1
+    columns = sample_numbers(len(series), room // spread)
     title = _lead("Timeline", "bold")
-    when = "the end" if peak.final else f"round {peak.label}"
-    title.append(f": ▓ end_index, █ live bytes; peak {peak.memuse} at {when}")
-    lines.append(title)
+    when = "the end" if series.label(peak) == "end" else f"round {peak}"
+    title.append(f" by round: ▓ end_index, █ live bytes; peak {series.memuse[peak]} at {when}")
+    if len(columns) < len(series):
+        every = (len(series) - 1) / max(len(columns) - 1, 1)
+        title.append(f"; a column every {every:.1f} rounds")
+    lines: list[RenderableType] = [title]
     for row in range(CHART_HEIGHT, 0, -1):
-        floor = top * (row - 0.5) / CHART_HEIGHT
         axis = str(top) if row == CHART_HEIGHT else ""
         line = Text(axis.rjust(label_width) + " ┤" if axis else " " * label_width + " │")
-        for record in columns:
-            if record.live >= floor:
-                line.append("█ ", style="green")
-            elif record.memuse >= floor:
-                line.append("▓ ", style="red")
-            else:
-                line.append("  ")
+        for number in columns:
+            line.append_text(_chart_cell(series, number, top, row))
+            line.append(" " * (spread - 1))
         lines.append(line)
-    lines.append(Text("0".rjust(label_width) + " └" + "─" * (2 * len(columns))))
-    ticks = " " * (label_width + 2) + "".join(_tick(r).ljust(2) for r in columns)
-    lines.append(Text(ticks.rstrip() + "  (round; e = end)", style="dim"))
+    lines.append(Text("0".rjust(label_width) + " └" + "─" * (spread * len(columns))))
+    lines.append(_ticks(series, columns, label_width + 2, spread))
     return Group(*lines)
 
 
-def _tick(record: RoundRecord) -> str:
-    if record.final:
-        return "e"
-    return str(record.index) if record.index % 5 == 0 or record.index < 10 else ""
+def _chart_cell(series: Series, number: int, top: int, row: int) -> Text:
+    live = series.live[number] * CHART_HEIGHT / top
+    used = series.memuse[number] * CHART_HEIGHT / top
+    if live >= row - 0.5:
+        return Text("█", style="green")
+    eighths = round((used - (row - 1)) * 8)
+    if eighths >= 8:
+        return Text("▓", style="red")
+    if eighths <= 0:
+        return Text(" ")
+    return Text(EIGHTHS[eighths], style="red")
+
+
+def _ticks(series: Series, columns: Sequence[int], indent: int, spread: int) -> Text:
+    """Round numbers under their columns at a round step (1, 2, 5, 10, 20, …) wide enough
+    that no two labels touch; the last column is always labelled."""
+    width = spread * len(columns)
+    per_column = (columns[-1] / (len(columns) - 1)) if len(columns) > 1 else 1.0
+    label_room = len(str(columns[-1])) + 1
+    step = 1
+    while step / per_column * spread < label_room:
+        step = next(m * 10**e for e in range(12) for m in (1, 2, 5) if m * 10**e > step)
+    line = [" "] * width
+    last_label = series.label(columns[-1])
+    last_place = max(0, width - len(last_label))
+    for number in range(0, columns[-1] + 1, step):
+        place = round(number / per_column) * spread if len(columns) > 1 else 0
+        label = str(number)
+        if place + len(label) + 1 <= last_place:
+            line[place : place + len(label)] = list(label)
+    line[last_place : last_place + len(last_label)] = list(last_label)
+    return Text(" " * indent + "".join(line).rstrip(), style="dim")
 
 
 def forecast_text(prediction: Forecast | None) -> Text:
@@ -311,15 +425,33 @@ def forecast_text(prediction: Forecast | None) -> Text:
     return text
 
 
-def requirements_table(rows: Sequence[Requirement], rounds: int) -> Table:
+def forecast_check(result: TraceResult) -> Text | None:
+    """The forecast made early in a run that did run out, held against where it did."""
+    early, failure = result.early_forecast, result.failure
+    if failure is None or early is None or early.out_of_memory_round is None:
+        return None
+    text = _lead("Forecast, checked: ", "bold")
+    text.append(
+        f"from round {early.from_round}'s step ({_signed(early.growth)} bytes a round), "
+        f"the buffer was to run out in round {early.out_of_memory_round}; "
+    )
+    if failure.round == early.out_of_memory_round:
+        text.append(f"it did, in round {failure.round}.", style="bold")
+    else:
+        where = "while loading" if failure.round is None else f"in round {failure.round}"
+        text.append(f"it ran out {where} (the rate changed).", style="bold red")
+    return text
+
+
+def requirements_table(rows: Sequence[Requirement], length: str) -> Table:
     table = Table(
-        title=f"Smallest buffer for {rounds} rounds, by strategy (from a run of each)",
+        title=f"Smallest buffer for {length}, by strategy (from a run of each)",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
-    table.add_column("strategy")
-    table.add_column("--buffer-size", justify="right")
+    table.add_column("strategy", no_wrap=True)
+    table.add_column("--buffer-size", justify="right", no_wrap=True)
     table.add_column("note", overflow="fold")
     for row in rows:
         table.add_row(row.strategy, _need(row), row.note())
@@ -347,18 +479,26 @@ def failure_text(failure: Failure) -> Text:
 
 def trace_view(result: TraceResult, info: Heading, width: int) -> list[RenderableType]:
     """The whole explained trace, top to bottom."""
-    parts: list[RenderableType] = [heading(info), round_table(result.records), Text()]
+    width = max(width, MIN_WIDTH)
+    parts: list[RenderableType] = [
+        heading(info, result.answers),
+        round_table(result.rows, width, not info.fixed_buffer),
+        Text(),
+    ]
     if result.failure is not None:
         parts.extend([failure_text(result.failure), Text()])
-    parts.extend([loading_text(result.site_peaks, info.strategy == "page"), Text()])
-    parts.append(explanation(result.records))
+        check = forecast_check(result)
+        if check is not None:
+            parts.extend([check, Text()])
+    parts.extend([loading_text(result.site_peaks, not info.fixed_buffer), Text()])
+    parts.append(explanation(result))
     parts.append(Text())
-    parts.append(buffer_map(result.records, width, result.failure))
-    parts.append(Text())
-    parts.append(timeline(result.records, width))
+    if result.blocks is not None:
+        parts.extend([buffer_map(result, width), Text()])
+    parts.append(timeline(result.series, width))
     parts.append(Text())
     if result.failure is None:
         parts.extend([forecast_text(result.forecast), Text()])
     if result.requirements:
-        parts.append(requirements_table(result.requirements, info.rounds))
+        parts.append(requirements_table(result.requirements, info.length))
     return parts

@@ -1,0 +1,436 @@
+"""The trace as one self-contained HTML page: the buffer block by block with a slider over
+rounds, the chart of every strategy (the SVG of :mod:`aoc23.render.figure`), the smallest
+buffers, the reason and the run's options.
+
+The page carries its data as JSON and about a hundred lines of script; it loads nothing
+(no font, no library, no image), so it opens the same offline and can be mailed around.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from html import escape
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from aoc23.analysis import BlockLog, BufferView, Repeat, TraceResult
+from aoc23.render import figure
+from aoc23.render.trace import (
+    Heading,
+    _no_op_summary,
+    _signed,
+    explanation,
+    failure_text,
+    forecast_check,
+    forecast_text,
+    loading_text,
+)
+
+BAR_LEFT = 110
+BAR_WIDTH = figure.WIDTH - BAR_LEFT - 110
+BAR_HEIGHT = 34
+
+
+def report_html(result: TraceResult, heading: Heading) -> str:
+    """The whole page."""
+    data = page_data(result, heading)
+    chart, box = figure.chart_svg(result, heading, top=30)
+    entries = len(figure.chart_lines(result, heading)) + 1
+    legend = figure.chart_legend(result, heading, box.left, box.bottom + 60)
+    chart_height = box.bottom + 60 + 18 * entries
+    data["chart"] = {"left": box.left, "right": box.right, "rounds": box.rounds}
+    title = f"aoc23 trace: {heading.strategy} · {heading.input_name} · {heading.length}"
+    body = "\n".join(
+        [
+            f"<header><h1>{escape(title)}</h1>",
+            f'<p class="options">{escape(_options(heading, result))}</p></header>',
+            f'<section id="story">{_story(result, heading)}</section>',
+            '<section id="buffer"><h2>The buffer at <span id="round-label"></span></h2>',
+            '<div class="controls"><label for="slider">round</label>',
+            f'<input type="range" id="slider" min="0" max="{len(data["labels"]) - 1}" '
+            'step="1" value="0" aria-label="round">',
+            '<span id="round-of"></span>',
+            '<span class="hint">← → move a round, PgUp/PgDn ten, Home/End; hover or click a '
+            "block</span></div>",
+            '<div id="numbers"></div>',
+            f'<svg id="bar" width="{figure.WIDTH}" height="{_bar_svg_height(data)}" '
+            f'viewBox="0 0 {figure.WIDTH} {_bar_svg_height(data)}"></svg>',
+            '<div id="details" role="status">Hover or click a block to see what it is.</div>',
+            _legend(),
+            "</section>",
+            '<section id="chart"><h2>end_index and live bytes, round by round, with every '
+            "strategy's memuse</h2>",
+            f'<svg id="chart-svg" width="{figure.WIDTH}" height="{chart_height:.0f}" '
+            f'viewBox="0 0 {figure.WIDTH} {chart_height:.0f}">{chart}\n{legend}</svg></section>',
+            _requirements(result, heading),
+            _round_table(result),
+            f"<footer>{escape(_footer(result))}</footer>",
+        ]
+    )
+    payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">\n'
+        f"<title>{escape(title)}</title>\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<style>{STYLE}</style></head>\n<body>\n{body}\n"
+        f'<script type="application/json" id="trace-data">{payload}</script>\n'
+        f"<script>{SCRIPT}</script>\n</body></html>\n"
+    )
+
+
+def page_data(result: TraceResult, heading: Heading) -> dict[str, Any]:
+    """What the script draws from: per-position numbers, labels and the block log."""
+    series = result.series
+    labels = [series.label(n) for n in range(len(series))]
+    numbers = {
+        "memuse": list(series.memuse),
+        "live": list(series.live),
+        "stranded": list(series.stranded),
+        "padding": list(series.padding),
+        "no_op_frees": list(series.no_op_frees),
+    }
+    if result.failure is not None:
+        labels.append("OOM")
+        counted = [view for view in result.failure.buffers if view.counted]
+        numbers["memuse"].append(sum(view.used for view in counted))
+        for kind in ("live", "stranded", "padding"):
+            numbers[kind].append(sum(view.total(kind) for view in counted))
+        numbers["no_op_frees"].append(0)
+    blocks = result.blocks or BlockLog()
+    return {
+        "labels": labels,
+        "numbers": numbers,
+        "used_name": "end_index" if heading.fixed_buffer else "bytes mapped",
+        "failure": _failure_data(result),
+        "others": [
+            {"strategy": other.strategy, "memuse": list(other.memuse)}
+            for other in result.comparisons
+        ],
+        "memories": [
+            {"name": o.allocator, "kind": o.kind, "size": o.size, "counted": o.counted}
+            for o in blocks.memories
+        ],
+        "sites": blocks.sites,
+        "blocks": {name: list(column) for name, column in blocks.columns.items()},
+        "scale": _scale(result, blocks),
+        "bar": {"left": BAR_LEFT, "width": BAR_WIDTH, "height": BAR_HEIGHT},
+        "colours": figure.COLOURS,
+    }
+
+
+def _failure_data(result: TraceResult) -> dict[str, Any] | None:
+    if result.failure is None:
+        return None
+    event = result.failure.event
+    return {
+        "round": result.failure.round,
+        "allocator": event.allocator,
+        "site": event.site,
+        "size": event.size,
+        "used": event.used,
+    }
+
+
+def _scale(result: TraceResult, blocks: BlockLog) -> int:
+    """Bytes the bar spans: the most any counted allocator used, or its whole buffer when
+    that is at most twice as much (so a run near the end of its buffer shows the end)."""
+    ends: dict[int, int] = {}
+    for memory, segment, _, _ in blocks.rows():
+        ends[memory] = max(ends.get(memory, 0), segment.end)
+    most_mapped = max(result.series.memuse, default=0)
+    views = [
+        BufferView(
+            opened.allocator,
+            opened.kind,
+            opened.size,
+            True,
+            most_mapped if opened.kind == "pages" else ends.get(index, 0),
+            (),
+        )
+        for index, opened in enumerate(blocks.memories)
+        if opened.counted
+    ]
+    return figure.map_scale(views)
+
+
+def _bar_svg_height(data: dict[str, Any]) -> int:
+    counted = sum(1 for memory in data["memories"] if memory["counted"])
+    return max(counted, 1) * (BAR_HEIGHT + 14) + 6
+
+
+def _options(heading: Heading, result: TraceResult) -> str:
+    memory = (
+        f"{heading.buffer_size}-byte buffer{' (each of two)' if heading.two_buffers else ''}"
+        if heading.fixed_buffer
+        else "page allocator"
+    )
+    parts = [
+        f"input {heading.input_name} ({heading.input_size} B, {heading.elves} elves)",
+        heading.length,
+        memory,
+        *heading.what_ifs,
+    ]
+    parts += [f"part{p}: {v}" for p, v in sorted(result.answers.items())]
+    return " · ".join(parts)
+
+
+def _story(result: TraceResult, heading: Heading) -> str:
+    paragraphs = []
+    if result.failure is not None:
+        paragraphs.append(failure_text(result.failure).plain)
+        check = forecast_check(result)
+        if check is not None:
+            paragraphs.append(check.plain)
+    paragraphs.append(explanation(result).plain)
+    paragraphs.append(loading_text(result.site_peaks, not heading.fixed_buffer).plain)
+    if result.failure is None:
+        paragraphs.append(forecast_text(result.forecast).plain)
+    return "\n".join(f"<p>{escape(text)}</p>" for text in paragraphs)
+
+
+def _legend() -> str:
+    items = "".join(
+        f'<span><i style="background:{figure.COLOURS[kind]}"></i>{escape(words)}</span>'
+        for kind, words in figure.KIND_WORDS.items()
+    )
+    return f'<div class="legend">{items}</div>'
+
+
+def _requirements(result: TraceResult, heading: Heading) -> str:
+    if not result.requirements:
+        return ""
+    rows = "".join(
+        f"<tr><td>{escape(row.strategy)}</td><td class=n>"
+        f"{'-' if row.buffer is None else row.buffer}</td><td>{escape(row.note())}</td></tr>"
+        for row in result.requirements
+    )
+    return (
+        f'<section id="needs"><h2>Smallest buffer for {escape(heading.length)}, by strategy</h2>'
+        "<table><thead><tr><th>strategy</th><th>--buffer-size</th><th>note</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></section>"
+    )
+
+
+def _round_table(result: TraceResult) -> str:
+    lines = []
+    for row in result.rows:
+        if isinstance(row, Repeat):
+            like = row.like
+            cells: Sequence[str] = (
+                f"{row.first}…{row.last}",
+                "⋮",
+                _signed(like.growth),
+                str(like.live),
+                "⋮",
+                str(like.padding),
+                "each: " + (", ".join(f.site for f in like.no_op_frees) or "none"),
+            )
+        else:
+            cells = (
+                row.label,
+                str(row.memuse),
+                _signed(row.growth),
+                str(row.live),
+                str(row.stranded),
+                str(row.padding),
+                _no_op_summary(row.no_op_frees),
+            )
+        lines.append("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells) + "</tr>")
+    head = "".join(
+        f"<th>{name}</th>"
+        for name in ("round", "memuse", "growth", "live", "stranded", "padding", "no-op frees")
+    )
+    return (
+        '<section id="rounds"><h2>Round by round</h2><p class="hint">a…b: rounds whose steps '
+        "each did what the step above did</p>"
+        f'<table class="rounds"><thead><tr>{head}</tr></thead><tbody>{"".join(lines)}'
+        "</tbody></table></section>"
+    )
+
+
+def _footer(result: TraceResult) -> str:
+    try:
+        release = version("aoc23")
+    except PackageNotFoundError:
+        release = "unknown"
+    blocks = len(result.blocks) if result.blocks is not None else 0
+    return (
+        f"Made by aoc23 {release}: {len(result.series)} round records, {blocks} blocks. "
+        "Every figure here is the simulation's, which aoc23 verify checks against real Zig."
+    )
+
+
+STYLE = """
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;
+margin:0 auto;max-width:1000px;padding:12px 20px;color:#212529;background:#fff}
+h1{font-size:21px;margin:8px 0 2px}h2{font-size:17px;margin:22px 0 8px}
+.options,.hint{color:#6c757d;font-size:13px}.hint{margin-left:10px}
+#story p{margin:6px 0}
+.controls{display:flex;align-items:center;gap:8px;flex-wrap:wrap}
+#slider{width:520px}
+#numbers{font-variant-numeric:tabular-nums;margin:8px 0;font-size:14px}
+#numbers b{font-weight:600}#numbers span{margin-right:16px}
+#bar rect.block{cursor:pointer}#bar rect.block:hover,#bar rect.pinned{stroke:#000;stroke-width:1.5}
+#details{min-height:2.6em;background:#f8f9fa;border:1px solid #dee2e6;border-radius:4px;
+padding:6px 10px;font-size:14px}
+.legend{margin:8px 0;font-size:13px}.legend span{margin-right:18px}
+.legend i{display:inline-block;width:12px;height:12px;margin-right:5px;vertical-align:-1px}
+table{border-collapse:collapse;font-size:14px;font-variant-numeric:tabular-nums}
+th,td{padding:3px 10px;border-bottom:1px solid #e9ecef;text-align:left}
+td.n,table.rounds td{text-align:right}table.rounds td:last-child{text-align:left}
+#chart-svg{font-family:"DejaVu Sans","Liberation Sans",Arial,sans-serif;max-width:100%;height:auto}
+#chart-svg text{fill:#212529}
+footer{margin:24px 0 8px;color:#6c757d;font-size:12px}
+"""
+
+SCRIPT = """
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("trace-data").textContent);
+  var slider = document.getElementById("slider");
+  var bar = document.getElementById("bar");
+  var details = document.getElementById("details");
+  var cursor = document.getElementById("cursor");
+  var NS = bar.namespaceURI;
+  var B = data.blocks, K = ["live", "stranded", "padding"];
+  var last = data.labels.length - 1, pinned = null, current = 0;
+
+  function stepName(r) { return r < 0 ? "while loading" : "in round " + r + "'s step"; }
+  function visible(i, n) {
+    return B.since[i] <= n && (B.until[i] < 0 || n < B.until[i]);
+  }
+  function el(name, attrs) {
+    var e = document.createElementNS(NS, name);
+    for (var k in attrs) e.setAttribute(k, attrs[k]);
+    return e;
+  }
+  function describe(i) {
+    var kind = K[B.kind[i]], size = B.end[i] - B.start[i];
+    var words = data.sites[B.site[i]] + ": " + kind + ", " + size + " B at offset " +
+      B.start[i] + " of " + data.memories[B.memory[i]].name + "; allocated " +
+      stepName(B.born[i]);
+    if (kind === "stranded") {
+      words += "; freed " + stepName(B.freed[i]);
+      words += ", a no-op: it was not the last allocation, so end_index stayed";
+    } else if (kind === "padding") {
+      words += "; skipped to align the block after it";
+    }
+    return words + ".";
+  }
+  var hint = details.textContent;
+  function show(i) { details.textContent = i === null ? hint : describe(i); }
+
+  function drawBar(n) {
+    while (bar.firstChild) bar.removeChild(bar.firstChild);
+    var geo = data.bar, perByte = geo.width / Math.max(data.scale, 1), y = 4;
+    data.memories.forEach(function (memory, m) {
+      if (!memory.counted) return;
+      var shown = [];
+      for (var i = 0; i < B.start.length; i++) {
+        if (B.memory[i] === m && visible(i, n)) shown.push(i);
+      }
+      shown.sort(function (a, b) { return B.start[a] - B.start[b]; });
+      var label = el("text", {x: geo.left - 8, y: y + geo.height / 2 + 5, "text-anchor": "end",
+        "font-size": 13});
+      label.textContent = memory.name;
+      bar.appendChild(label);
+      var span = memory.size === null ? geo.width : Math.min(geo.width, memory.size * perByte);
+      bar.appendChild(el("rect", {x: geo.left, y: y, width: span, height: geo.height,
+        fill: data.colours.free}));
+      var cursorAt = 0, used = 0;
+      shown.forEach(function (i) {
+        var length = B.end[i] - B.start[i];
+        var at = memory.kind === "pages" ? cursorAt : B.start[i];
+        cursorAt += length;
+        used = memory.kind === "pages" ? cursorAt : Math.max(used, B.end[i]);
+        var r = el("rect", {x: geo.left + at * perByte, y: y,
+          width: Math.max(length * perByte, 1), height: geo.height,
+          fill: data.colours[K[B.kind[i]]], "class": "block" + (pinned === i ? " pinned" : ""),
+          "data-block": i, "data-site": data.sites[B.site[i]], "data-size": length,
+          "data-offset": B.start[i], "data-kind": K[B.kind[i]]});
+        bar.appendChild(r);
+      });
+      var usedText = el("text", {x: geo.left + geo.width + 8, y: y + geo.height / 2 + 5,
+        "font-size": 13});
+      usedText.textContent = String(used);
+      bar.appendChild(usedText);
+      y += geo.height + 14;
+    });
+  }
+
+  function drawNumbers(n) {
+    var num = data.numbers, parts = [];
+    parts.push([data.used_name, num.memuse[n], "used"]);
+    parts.push(["live", num.live[n], "live"]);
+    parts.push(["stranded", num.stranded[n], "stranded"]);
+    parts.push(["padding", num.padding[n], "padding"]);
+    parts.push(["no-op frees since the line before", num.no_op_frees[n], "frees"]);
+    data.others.forEach(function (o) {
+      var value = n < o.memuse.length ? o.memuse[n] : "ran out";
+      parts.push([o.strategy, value, "other-" + o.strategy]);
+    });
+    var box = document.getElementById("numbers");
+    box.textContent = "";
+    parts.forEach(function (p) {
+      var s = document.createElement("span");
+      s.id = "n-" + p[2];
+      s.appendChild(document.createTextNode(p[0] + " "));
+      var b = document.createElement("b");
+      b.textContent = String(p[1]);
+      s.appendChild(b);
+      box.appendChild(s);
+    });
+  }
+
+  function go(n) {
+    n = Math.max(0, Math.min(last, n));
+    current = n;
+    slider.value = String(n);
+    var label = data.labels[n];
+    var name = label === "end" ? "the end (after the last step)" :
+      label === "OOM" ? "the OutOfMemory (" + data.failure.site + ", " + data.failure.size +
+      " B did not fit)" : "round " + label;
+    document.getElementById("round-label").textContent = name;
+    document.getElementById("round-of").textContent = (n + 1) + " of " + (last + 1);
+    drawNumbers(n);
+    drawBar(n);
+    if (cursor) {
+      var c = data.chart, at = label === "OOM" ? n - 1 : n;
+      var x = c.left + (c.right - c.left) * Math.min(at, c.rounds) / c.rounds;
+      cursor.setAttribute("x1", x); cursor.setAttribute("x2", x);
+      cursor.setAttribute("visibility", "visible");
+    }
+    if (pinned !== null && !visible(pinned, n)) pinned = null;
+    show(pinned);
+  }
+
+  slider.addEventListener("input", function () { go(Number(slider.value)); });
+  document.addEventListener("keydown", function (e) {
+    if (e.target === slider) return;
+    var moves = {ArrowLeft: -1, ArrowRight: 1, PageUp: -10, PageDown: 10};
+    if (e.key in moves) { go(current + moves[e.key]); e.preventDefault(); }
+    else if (e.key === "Home") { go(0); e.preventDefault(); }
+    else if (e.key === "End") { go(last); e.preventDefault(); }
+  });
+  function blockOf(e) {
+    var t = e.target;
+    return t && t.getAttribute && t.getAttribute("data-block") !== null ?
+      Number(t.getAttribute("data-block")) : null;
+  }
+  bar.addEventListener("mouseover", function (e) {
+    var i = blockOf(e); if (i !== null) show(i);
+  });
+  bar.addEventListener("mouseout", function () { show(pinned); });
+  bar.addEventListener("click", function (e) {
+    var i = blockOf(e); pinned = i; show(i); drawBar(current);
+  });
+  var chartSvg = document.getElementById("chart-svg");
+  chartSvg.addEventListener("click", function (e) {
+    var box = chartSvg.getBoundingClientRect(), c = data.chart;
+    var x = (e.clientX - box.left) * chartSvg.viewBox.baseVal.width / box.width;
+    if (x >= c.left && x <= c.right) go(Math.round((x - c.left) / (c.right - c.left) * c.rounds));
+  });
+  go(0);
+})();
+"""
