@@ -728,6 +728,9 @@ def _write_file(path: str, content: str) -> None:
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as sink:
                 sink.write(content)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
             os.replace(temporary, target)
         except BaseException:
             os.unlink(temporary)

@@ -16,6 +16,7 @@ WIDTHS = {"trace-narrow-50.txt": "50"}
 def env_of(name: str) -> dict[str, str]:
     return {**ENV, "COLUMNS": WIDTHS.get(name, ENV["COLUMNS"])}
 
+
 CASES: dict[str, list[str]] = {
     "trace-naive.txt": ["trace", "--rounds", "10"],
     "trace-tempalloc.txt": ["trace", "--strategy", "tempalloc", "--rounds", "10"],

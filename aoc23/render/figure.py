@@ -203,9 +203,9 @@ def _forecast_mark(result: TraceResult, box: Box) -> str:
         f'stroke="{COLOURS["forecast"]}" stroke-width="1.5" stroke-dasharray="5 4"/>\n'
     )
     return mark + (
-        _text(x + 5, box.top + 14, words, size=11, fill=COLOURS["forecast"])
+        _text(x + 5, box.top + 32, words, size=11, fill=COLOURS["forecast"])
         if x < (box.left + box.right) / 2
-        else _text(x - 5, box.top + 14, words, size=11, anchor="end", fill=COLOURS["forecast"])
+        else _text(x - 5, box.top + 32, words, size=11, anchor="end", fill=COLOURS["forecast"])
     )
 
 

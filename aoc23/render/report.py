@@ -294,7 +294,7 @@ SCRIPT = """
   var cursor = document.getElementById("cursor");
   var NS = bar.namespaceURI;
   var B = data.blocks, K = ["live", "stranded", "padding"];
-  var last = data.labels.length - 1, pinned = null, current = 0;
+  var last = data.labels.length - 1, pinned = null, pinnedCount = 1, current = 0;
 
   function stepName(r) { return r < 0 ? "while loading" : "in round " + r + "'s step"; }
   function visible(i, n) {
@@ -319,7 +319,11 @@ SCRIPT = """
     return words + ".";
   }
   var hint = details.textContent;
-  function show(i) { details.textContent = i === null ? hint : describe(i); }
+  function show(i, count) {
+    var more = count > 1 ? " (The first of " + count + " blocks of this kind that are " +
+      "too thin to draw apart at this scale.)" : "";
+    details.textContent = i === null ? hint : describe(i) + more;
+  }
 
   function drawBar(n) {
     while (bar.firstChild) bar.removeChild(bar.firstChild);
@@ -338,18 +342,35 @@ SCRIPT = """
       var span = memory.size === null ? geo.width : Math.min(geo.width, memory.size * perByte);
       bar.appendChild(el("rect", {x: geo.left, y: y, width: span, height: geo.height,
         fill: data.colours.free}));
-      var cursorAt = 0, used = 0;
+      var cursorAt = 0, used = 0, prev = null;
       shown.forEach(function (i) {
         var length = B.end[i] - B.start[i];
         var at = memory.kind === "pages" ? cursorAt : B.start[i];
         cursorAt += length;
         used = memory.kind === "pages" ? cursorAt : Math.max(used, B.end[i]);
-        var r = el("rect", {x: geo.left + at * perByte, y: y,
-          width: Math.max(length * perByte, 1), height: geo.height,
+        var x = geo.left + at * perByte, width = Math.max(length * perByte, 1);
+        if (prev && prev.kind === B.kind[i] && prev.site === B.site[i] &&
+            x - prev.right < 0.5 && (prev.width < 2 || width < 2)) {
+          prev.width = x + width - prev.x;
+          prev.right = x + width;
+          prev.count += 1;
+          prev.rect.setAttribute("width", prev.width);
+          prev.rect.setAttribute("data-count", prev.count);
+          return;
+        }
+        var r = el("rect", {x: x, y: y, width: width, height: geo.height,
           fill: data.colours[K[B.kind[i]]], "class": "block" + (pinned === i ? " pinned" : ""),
           "data-block": i, "data-site": data.sites[B.site[i]], "data-size": length,
-          "data-offset": B.start[i], "data-kind": K[B.kind[i]]});
+          "data-offset": B.start[i], "data-kind": K[B.kind[i]], "data-count": 1});
         bar.appendChild(r);
+        prev = {kind: B.kind[i], site: B.site[i], x: x, right: x + width, width: width,
+          count: 1, rect: r};
+        if (width > 8 * data.sites[B.site[i]].length) {
+          var name = el("text", {x: x + 4, y: y + geo.height / 2 + 4,
+            "font-size": 11, fill: "#fff", "pointer-events": "none"});
+          name.textContent = data.sites[B.site[i]];
+          bar.appendChild(name);
+        }
       });
       var usedText = el("text", {x: geo.left + geo.width + 8, y: y + geo.height / 2 + 5,
         "font-size": 13});
@@ -402,7 +423,7 @@ SCRIPT = """
       cursor.setAttribute("visibility", "visible");
     }
     if (pinned !== null && !visible(pinned, n)) pinned = null;
-    show(pinned);
+    show(pinned, pinnedCount);
   }
 
   slider.addEventListener("input", function () { go(Number(slider.value)); });
@@ -418,12 +439,14 @@ SCRIPT = """
     return t && t.getAttribute && t.getAttribute("data-block") !== null ?
       Number(t.getAttribute("data-block")) : null;
   }
+  function countOf(e) { return Number(e.target.getAttribute("data-count") || 1); }
   bar.addEventListener("mouseover", function (e) {
-    var i = blockOf(e); if (i !== null) show(i);
+    var i = blockOf(e); if (i !== null) show(i, countOf(e));
   });
-  bar.addEventListener("mouseout", function () { show(pinned); });
+  bar.addEventListener("mouseout", function () { show(pinned, pinnedCount); });
   bar.addEventListener("click", function (e) {
-    var i = blockOf(e); pinned = i; show(i); drawBar(current);
+    var i = blockOf(e); pinned = i; pinnedCount = i === null ? 1 : countOf(e);
+    drawBar(current); show(pinned, pinnedCount);
   });
   var chartSvg = document.getElementById("chart-svg");
   chartSvg.addEventListener("click", function (e) {
