@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from aoc23 import puzzle
-from aoc23.errors import OutOfMemory
+from aoc23.errors import OutOfMemory, PuzzleInputError
 from aoc23.events import (
     Alloc,
     AllocFailed,
@@ -590,6 +590,8 @@ def requirement(
             pass
     except OutOfMemory as error:
         return Requirement(strategy, None, failure=f"cannot run: {error.context()}")
+    except PuzzleInputError as error:
+        return Requirement(strategy, None, failure=f"cannot run: {error.located('the input')}")
     return _requirement_of(strategy, ledger)
 
 
@@ -877,4 +879,7 @@ def _compare(
     except OutOfMemory as error:
         need = requirement(text, strategy, settings, rounds, until_settled)
         return StrategyRun(strategy, memuse, error.round, need)
+    except PuzzleInputError:
+        need = requirement(text, strategy, settings, rounds, until_settled)
+        return StrategyRun(strategy, memuse, None, need)
     return StrategyRun(strategy, memuse, None, _requirement_of(strategy, ledger))

@@ -205,3 +205,81 @@ def test_segments_always_cover_exactly_what_is_used() -> None:
             if view.kind == "fixed":
                 assert sum(s.length for s in view.segments) == view.used
     assert any(isinstance(e, Free) and not e.reclaimed for e in events)
+
+
+def test_part_2_in_the_default_buffer_runs_out_where_the_early_forecast_said() -> None:
+    result = analysis.trace_run(
+        BLOG, "naive", Settings(), None, until_settled=True, compare_strategies=False
+    )
+    assert result.failure is not None and result.failure.round == 226
+    assert result.early_forecast is not None
+    assert result.early_forecast.out_of_memory_round == 226
+    assert result.early_forecast.from_round == 0
+    assert (S + PAD + (226 + 2) * B) > 8 << 20 >= (S + PAD + (226 + 1) * B)
+
+
+def test_folded_rows_cover_every_record_once_and_keep_the_numbers() -> None:
+    seen: list[analysis.RoundRecord] = []
+    result = analysis.trace_run(
+        BLOG,
+        "naive",
+        Settings(),
+        None,
+        until_settled=True,
+        compare_strategies=False,
+        on_record=seen.append,
+    )
+    covered: list[int] = []
+    for row in result.rows:
+        if isinstance(row, analysis.Repeat):
+            covered.extend(range(row.first, row.last + 1))
+            assert row.like == seen[row.first] and row.upto == seen[row.last]
+            for record in seen[row.first : row.last + 1]:
+                assert (record.growth, record.live, record.padding) == (B, S + B, PAD)
+                assert [f.site for f in record.no_op_frees] == ["grid.cells"]
+        else:
+            covered.append(row.index)
+            assert row == seen[row.index]
+    assert covered == list(range(len(seen))) == list(range(227))
+    assert len(result.rows) <= 30
+
+
+def test_short_runs_are_never_folded() -> None:
+    result = analysis.trace_run(BLOG, "naive", Settings(), 20, compare_strategies=False)
+    assert [r.label for r in result.rows] == [*map(str, range(20)), "end"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("strategy", list(STRATEGIES))
+@pytest.mark.parametrize("what_if", [{}, {"parse": "grow", "free_input": True}])
+def test_the_block_log_rebuilds_every_records_layout(
+    strategy: str, what_if: dict[str, object]
+) -> None:
+    """The layout drawn for record k from the log is the ledger's own at record k."""
+    settings = replace(Settings(), **what_if)  # type: ignore[arg-type]
+    log = analysis.BlockLog()
+    ledger = analysis.Ledger(log)
+    live_views: list[tuple[analysis.BufferView, ...]] = []
+
+    def observe(event: Event) -> None:
+        if ledger.apply(event) is not None:
+            live_views.append(tuple(v for v in ledger.views() if v.counted))
+
+    list(simulation.run(BLOG, strategy, settings, rounds=6, tracer=observe))
+    numbers = list(range(len(live_views)))
+    rebuilt = log.views_at_each(numbers, merge=False)
+    for number in numbers:
+        ours = [(v.name, v.used, v.segments) for v in rebuilt[number]]
+        live = [(v.name, v.used, v.segments) for v in live_views[number]]
+        assert ours == live, number
+
+
+def test_merged_views_keep_the_totals() -> None:
+    result = analysis.trace_run(BLOG, "naive", Settings(), 30, compare_strategies=False)
+    assert result.blocks is not None
+    (merged,) = result.blocks.views_at_each([30])[0]
+    (whole,) = result.blocks.views_at(30)
+    # the input, its padding, the stranded first table, 29 stranded new_cells, the live one
+    assert [s.site for s in merged.segments][2:] == ["grid.cells", "new_cells", "new_cells"]
+    assert len(merged.segments) == 5 < len(whole.segments) == 33
+    for kind in analysis.KINDS:
+        assert merged.total(kind) == whole.total(kind)

@@ -131,3 +131,75 @@ def test_bad_input_is_one_line_and_exit_3(
     result = invoke("trace", str(path), "--no-compare")
     assert result.exit_code == 3 and result.stdout == ""
     assert message in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def table_rows_of(text: str) -> list[str]:
+    table = text.split(" ─", 1)[1].split("no-op frees:", 1)[0]
+    return [line for line in table.splitlines()[1:] if line.strip()]
+
+
+def test_part_2_fits_one_screen_and_names_round_226() -> None:
+    text = (GOLDEN / "trace-part2.txt").read_text()
+    rows = table_rows_of(text)
+    assert len(rows) <= 30
+    assert rows[-1].split()[0] == "226" and rows[2].split()[0] == "2…225"
+    assert "it did, in round 226" in text and "OOM " in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+@pytest.mark.parametrize("columns", ["0", "1", "12", "40", "50", "60"])
+def test_narrow_terminals_drop_columns_with_a_note_and_cut_no_number(columns: str) -> None:
+    result = invoke("trace", "--rounds", "3", "--no-compare", env={**ENV, "COLUMNS": columns})
+    assert result.exit_code == 0
+    rows = table_rows_of(result.stdout)
+    numbers = [row.split()[1] for row in rows]
+    assert numbers == ["41864", "78752", "115640", "152528"]
+    if int(columns) < 60:
+        assert "left out to fit" in result.stdout
+
+
+def test_csv_says_out_of_memory_on_stderr_like_solve() -> None:
+    result = invoke("trace", "--format", "csv", "--buffer-size", "200000")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == "error: OutOfMemory"
+    assert "in round 4, allocating new_cells: 36888 bytes" in result.stderr
+    assert result.stdout.splitlines()[-1].startswith("4,189416,")
+
+
+def test_an_input_that_fails_to_load_before_its_parse_is_out_of_memory(tmp_path: Path) -> None:
+    """Zig reads the whole file before parsing, so a tiny buffer runs out first (as solve)."""
+    path = tmp_path / "bad.txt"
+    path.write_bytes(b"x.#\n")
+    for form in ("rich", "json", "csv"):
+        result = invoke("trace", str(path), "--buffer-size", "100", "--format", form)
+        assert result.exit_code == 1, form
+    last = json.loads(
+        invoke(
+            "trace", str(path), "--buffer-size", "100", "--format", "json", "--no-compare"
+        ).stdout.splitlines()[-1]
+    )
+    assert last["type"] == "out_of_memory" and last["round"] is None
+    solve = invoke("solve", str(path), "--buffer-size", "100")
+    assert solve.exit_code == 1 and "OutOfMemory" in solve.stderr
+
+
+def test_svg_and_html_are_written_with_every_format(tmp_path: Path) -> None:
+    for form in ("rich", "json", "csv"):
+        svg, html = tmp_path / f"{form}.svg", tmp_path / f"{form}.html"
+        result = invoke(
+            "trace",
+            "--rounds",
+            "2",
+            "--format",
+            form,
+            "--svg",
+            str(svg),
+            "--html",
+            str(html),
+            "--no-compare",
+        )
+        assert result.exit_code == 0
+        assert svg.read_text().startswith("<svg") and "41 864" in svg.read_text().replace(
+            "\u2009", " "
+        )
+        assert html.read_text().startswith("<!doctype html>")

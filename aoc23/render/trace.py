@@ -127,7 +127,7 @@ FOLDED_WIDTH = 18
 
 
 def _fits(rows: Sequence[tuple[str, ...]], names: Sequence[str], width: int) -> bool:
-    widths = [max(len(name), *(len(row[i]) for row in rows)) for i, name in enumerate(names)]
+    widths = [max([len(name), *(len(row[i]) for row in rows)]) for i, name in enumerate(names)]
     if names[-1] == "no-op frees":
         widths[-1] = min(widths[-1], FOLDED_WIDTH)
     return sum(widths) + 3 * (len(names) - 1) + 2 <= width
@@ -136,6 +136,10 @@ def _fits(rows: Sequence[tuple[str, ...]], names: Sequence[str], width: int) -> 
 def round_table(rows: Sequence[TableRow], width: int, pages: bool = False) -> Group:
     """The records as rows (repeating rounds folded into one ``a…b`` row); columns are
     left out, with a note saying so, when ``width`` is too narrow to show them whole."""
+    if not rows:
+        return Group(
+            Text("Round by round: no round line was printed (the run ended while loading).")
+        )
     used = "mapped" if pages else "end_index"
     names = [used if name == "used" else name for name in COLUMNS]
     cells = [_row_cells(row) for row in rows]
@@ -326,7 +330,8 @@ def _map_title(
 ) -> Text:
     title = _lead("Buffer map", "bold")
     per_cell = max(scale, 1) / bar_width
-    title.append(f": one cell = {per_cell:.0f} bytes; the number is end_index")
+    shown_size = f"{per_cell:.0f}" if per_cell >= 10 else f"{per_cell:.2g}"
+    title.append(f": one cell = {shown_size} bytes; the number is end_index")
     sizes = {view.size for _, view in rows}
     if sizes and None not in sizes:
         size = max(s for s in sizes if s is not None)
