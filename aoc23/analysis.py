@@ -248,6 +248,13 @@ class BlockLog:
         return tuple(views)
 
 
+def merged(view: BufferView) -> BufferView:
+    """``view`` with neighbouring segments of the same kind and site drawn as one."""
+    if view.kind == "pages":
+        return view
+    return replace(view, segments=tuple(_merged(list(view.segments))))
+
+
 def _merged(segments: list[Segment]) -> list[Segment]:
     merged: list[Segment] = []
     for segment in segments:

@@ -164,7 +164,9 @@ def chart_svg(
     parts.append(_forecast_mark(result, box))
     parts.append(
         f'<line id="cursor" x1="{box.left}" y1="{box.top}" x2="{box.left}" y2="{box.bottom}" '
-        f'stroke="{COLOURS["text"]}" stroke-width="1" visibility="hidden"/>'
+        f'stroke="{COLOURS["text"]}" stroke-width="1" visibility="hidden"/>\n'
+        f'<circle id="cursor-dot" cx="{box.left}" cy="{box.bottom}" r="4.5" '
+        f'fill="{COLOURS["used"]}" stroke="white" stroke-width="1.5" visibility="hidden"/>'
     )
     return "\n".join(part for part in parts if part), box
 
@@ -281,6 +283,32 @@ def _describe(segment: Segment) -> str:
     return f"{segment.site}: {segment.length} B at {segment.start} ({segment.kind})"
 
 
+def _failed_request(
+    result: TraceResult,
+    view: BufferView,
+    scale: int,
+    left: float,
+    width: float,
+    y: float,
+    height: float,
+) -> tuple[str, float]:
+    """The request that did not fit, outlined from end_index on (cut a little past the
+    bar's end), and where the row's number goes after it."""
+    assert result.failure is not None
+    event = result.failure.event
+    if event.allocator != view.name:
+        return "", left + width + 6
+    per_byte = width / max(scale, 1)
+    start = left + event.used * per_byte
+    end = min(left + width + 16, start + max(event.size * per_byte, 3))
+    outline = (
+        f'<rect x="{start:.2f}" y="{y - 2}" width="{end - start:.2f}" height="{height + 4}" '
+        f'fill="none" stroke="{COLOURS["stranded"]}" stroke-width="1.5" stroke-dasharray="3 2">'
+        f"<title>{escape(event.site)}: {event.size} B did not fit</title></rect>"
+    )
+    return outline, max(end, left + width) + 6
+
+
 def map_scale(views: Sequence[BufferView]) -> int:
     drawn = max((v.used for v in views), default=0)
     sizes = [v.size for v in views if v.size is not None]
@@ -309,9 +337,14 @@ def map_svg(result: TraceResult, top: float) -> tuple[str, float]:
     for label, view in rows:
         parts.append(_text(left - 6, y + 11, label, size=11, anchor="end"))
         parts.append(block_rects(view, scale, left, width, y, bar_height))
-        parts.append(
-            _text(left + width + 6, y + 11, _bytes(view.used), size=11, fill=COLOURS["muted"])
-        )
+        number = _bytes(view.used)
+        number_x: float = left + width + 6
+        if label.startswith("OOM") and result.failure is not None:
+            outline, number_x = _failed_request(result, view, scale, left, width, y, bar_height)
+            parts.append(outline)
+            if outline:
+                number += f" +{_bytes(result.failure.event.size)} ✗"
+        parts.append(_text(number_x, y + 11, number, size=11, fill=COLOURS["muted"]))
         y += bar_height + gap
     legend_y = y + 10
     x = float(left)

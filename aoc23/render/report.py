@@ -39,7 +39,14 @@ def report_html(result: TraceResult, heading: Heading) -> str:
     entries = len(figure.chart_lines(result, heading)) + 1
     legend = figure.chart_legend(result, heading, box.left, box.bottom + 60)
     chart_height = box.bottom + 60 + 18 * entries
-    data["chart"] = {"left": box.left, "right": box.right, "rounds": box.rounds}
+    data["chart"] = {
+        "left": box.left,
+        "right": box.right,
+        "rounds": box.rounds,
+        "top": box.top,
+        "bottom": box.bottom,
+        "top_bytes": box.top_bytes,
+    }
     title = f"aoc23 trace: {heading.strategy} · {heading.input_name} · {heading.length}"
     body = "\n".join(
         [
@@ -241,9 +248,10 @@ def _round_table(result: TraceResult) -> str:
         f"<th>{name}</th>"
         for name in ("round", "memuse", "growth", "live", "stranded", "padding", "no-op frees")
     )
+    folded = any(isinstance(row, Repeat) for row in result.rows)
+    hint = '<p class="hint">a…b: rounds whose steps each did what the step above did</p>'
     return (
-        '<section id="rounds"><h2>Round by round</h2><p class="hint">a…b: rounds whose steps '
-        "each did what the step above did</p>"
+        f'<section id="rounds"><h2>Round by round</h2>{hint if folded else ""}'
         f'<table class="rounds"><thead><tr>{head}</tr></thead><tbody>{"".join(lines)}'
         "</tbody></table></section>"
     )
@@ -386,7 +394,7 @@ SCRIPT = """
     parts.push(["live", num.live[n], "live"]);
     parts.push(["stranded", num.stranded[n], "stranded"]);
     parts.push(["padding", num.padding[n], "padding"]);
-    parts.push(["no-op frees since the line before", num.no_op_frees[n], "frees"]);
+    parts.push(["no-op frees in the step before", num.no_op_frees[n], "frees"]);
     data.others.forEach(function (o) {
       var value = n < o.memuse.length ? o.memuse[n] : "ran out";
       parts.push([o.strategy, value, "other-" + o.strategy]);
@@ -421,6 +429,11 @@ SCRIPT = """
       var x = c.left + (c.right - c.left) * Math.min(at, c.rounds) / c.rounds;
       cursor.setAttribute("x1", x); cursor.setAttribute("x2", x);
       cursor.setAttribute("visibility", "visible");
+      var dot = document.getElementById("cursor-dot");
+      var value = data.numbers.memuse[n];
+      dot.setAttribute("cx", x);
+      dot.setAttribute("cy", c.bottom - (c.bottom - c.top) * value / c.top_bytes);
+      dot.setAttribute("visibility", "visible");
     }
     if (pinned !== null && !visible(pinned, n)) pinned = null;
     show(pinned, pinnedCount);

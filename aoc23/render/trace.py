@@ -22,6 +22,7 @@ from aoc23.analysis import (
     Series,
     TableRow,
     TraceResult,
+    merged,
 )
 
 GLYPHS: dict[Kind | None, tuple[str, str]] = {
@@ -293,7 +294,7 @@ def map_rows(result: TraceResult) -> list[tuple[str, BufferView]]:
     for number, views in zip(numbers, result.blocks.views_at_each(numbers), strict=True):
         rows.extend(_bar_rows(result.series.label(number), views))
     if result.failure is not None:
-        counted = tuple(view for view in result.failure.buffers if view.counted)
+        counted = tuple(merged(view) for view in result.failure.buffers if view.counted)
         rows.extend(_bar_rows("OOM", counted))
     return rows
 
