@@ -63,8 +63,11 @@ fuzz-zig: $(TEST_STAMP) ## N random cases (N=500) against real Zig; prints the m
 bench: $(TEST_STAMP) ## Time part 2 against real Zig and plain Python; rewrite the README's performance section
 	$(BIN)/python bench/bench.py --runs $(RUNS) --readme
 
-golden: $(TEST_STAMP) ## Rewrite tests/golden/ (the trace views) from the current code
+golden: $(TEST_STAMP) ## Rewrite tests/golden/ (the trace views, the figure, the report's screenshot)
 	$(BIN)/python tests/regenerate_golden.py
+	@if command -v chromium >/dev/null; then \
+		AOC23_SCREENSHOTS=tests/golden $(BIN)/pytest -q tests/test_report.py -k part_2; \
+	else echo "no chromium: tests/golden/report-part-2.png not retaken"; fi
 
 $(LATEST_STAMP):
 	$(PYTHON) -m venv $(LATEST_VENV)
