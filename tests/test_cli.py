@@ -365,3 +365,24 @@ def test_trace_loads_its_analysis() -> None:
         check=True,
     )
     assert done.stderr.decode().splitlines()[-1].split()[1:3] == ["aoc23.analysis", "aoc23.events"]
+
+
+def test_a_long_trace_shows_progress_on_a_terminal_stderr_only(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(generate(280, 280, 0.5, 23))
+    out, terminal, code = run_with_terminal_stderr(
+        "trace", str(big), "--part", "2", "--strategy", "double", "--no-compare", seconds=2.5
+    )
+    assert code == 130
+    assert b"rounds (until no elf moves); memuse " in terminal
+    assert out == b""
+
+
+def test_a_piped_trace_shows_no_progress(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(generate(140, 140, 0.5, 23))
+    command = [sys.executable, "-m", "aoc23", "trace", str(big), "--rounds", "400", "--strategy"]
+    command.append("double")
+    done = subprocess.run(command, capture_output=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == b""
+    assert done.stdout.startswith(b"aoc23 trace: double")
