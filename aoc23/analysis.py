@@ -604,7 +604,7 @@ def requirement(
 
 def _requirement_of(strategy: str, ledger: Ledger) -> Requirement:
     """What a run that did not run out of memory needed, from its high-water marks."""
-    if strategy == "page":
+    if not STRATEGIES[strategy].fixed_buffer:
         return Requirement(strategy, None, peak_mapped=ledger.high_water("pages"))
     need = max(ledger.high_water("main"), ledger.high_water("second"))
     temp = ledger.high_water("temp") if "temp" in ledger.memories else None

@@ -683,7 +683,7 @@ def _heading(result: analysis.TraceResult, text: bytes, plan: _TracePlan) -> Any
         plan.settings.buffer_size,
         plan.what_ifs(),
         fixed_buffer=cls.fixed_buffer,
-        two_buffers=plan.strategy == "double",
+        two_buffers=cls.fixed_buffers == 2,
     )
 
 

@@ -101,6 +101,8 @@ class Strategy:
     summary: ClassVar[str]
     fixed_buffer: ClassVar[bool] = True
     """Whether memuse is a fixed buffer's end_index (so the buffer can run out)."""
+    fixed_buffers: ClassVar[int] = 1
+    """How many buffers of --buffer-size bytes it uses."""
 
     def __init__(self, settings: Settings, tracer: Tracer | None = None) -> None:
         self.settings = settings
@@ -232,6 +234,7 @@ class Double(Strategy):
         "the blog's fix 3: two buffers of --buffer-size bytes; each step resets the other "
         "one and builds new_cells there; memuse is both end_index values added"
     )
+    fixed_buffers = 2
 
     def __init__(self, settings: Settings, tracer: Tracer | None = None) -> None:
         super().__init__(settings, tracer)
