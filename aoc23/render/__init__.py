@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aoc23.errors import OutOfMemory, PuzzleInputError
+from aoc23.errors import OutOfMemory, PuzzleInputError, shown_path
 from aoc23.simulation import Answer, RoundReport
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def out_of_memory_lines(error: OutOfMemory) -> list[str]:
 
 
 def input_error_line(error: PuzzleInputError, source: str) -> str:
-    return f"error: {error.located(source)}"
+    return f"error: {error.located(shown_path(source))}"
 
 
 def _mark(equal: bool | None) -> str:

@@ -1,0 +1,241 @@
+"""Issue 15: the README's promises off the happy path, tried as a hostile user would, in
+real processes (closed and full streams, signals, endless inputs, bounded memory)."""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BLOG = str(ROOT / "inputs" / "blog-70x70.txt")
+EXAMPLE = str(ROOT / "inputs" / "example.txt")
+AOC23 = [sys.executable, "-m", "aoc23"]
+GIB = 1 << 30
+
+
+def limit_memory(size: int = 1 * GIB) -> None:
+    """Run in the child before it starts: at most ``size`` bytes of address space."""
+    resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+
+def aoc23(
+    *args: str, shell: str = "", timeout: float = 60, **options: object
+) -> subprocess.CompletedProcess[bytes]:
+    """aoc23 ARGS in a fresh process; ``shell`` is a redirection such as ``2>&-`` applied to
+    it by sh (the only way to hand it a closed descriptor)."""
+    command = [*AOC23, *args]
+    if shell:
+        command = ["sh", "-c", f'exec "$@" {shell}', "sh", *command]
+    options.setdefault("capture_output", True)
+    return subprocess.run(command, timeout=timeout, check=False, **options)  # type: ignore[call-overload,no-any-return]
+
+
+# 1. A closed stderr.
+
+
+def test_a_closed_stderr_changes_nothing_for_a_good_run() -> None:
+    done = aoc23("solve", BLOG, shell="2>&-")
+    assert done.returncode == 0
+    assert done.stdout.splitlines()[-1] == b"part1: 3764"
+
+
+def test_a_closed_stderr_keeps_the_exit_status_of_a_failure() -> None:
+    assert aoc23("solve", "/nope", shell="2>&-").returncode == 3
+    assert aoc23("solve", BLOG, "--buffer-size", "20000", shell="2>&-").returncode == 1
+
+
+# 7. A closed stdin.
+
+
+def test_a_closed_stdin_is_an_input_error() -> None:
+    done = aoc23("solve", "-", shell="<&-")
+    assert done.returncode == 3
+    assert done.stderr == b"error: -: standard input is closed\n"
+
+
+# 6. Output that cannot be written.
+
+
+@pytest.mark.parametrize("redirect", [">/dev/full", ">&-"])
+@pytest.mark.parametrize(
+    "args",
+    [("solve", EXAMPLE), ("gen", "--width", "3", "--height", "2"), ("solve", "--help")],
+    ids=["solve", "gen", "help"],
+)
+def test_an_unwritable_stdout_is_one_line_and_exit_74(redirect: str, args: tuple[str, ...]) -> None:
+    done = aoc23(*args, shell=redirect)
+    assert done.returncode == 74, done.stderr
+    (line,) = done.stderr.decode().splitlines()
+    assert line.startswith("error: cannot write to standard output: ")
+
+
+# 2. Endless and huge inputs.
+
+OUT_OF_MEMORY_8MIB = (
+    "while loading, allocating the input (readFileAlloc): 11669682 bytes (align 1) did not "
+    "fit: end_index 7779783 of a 8388608-byte buffer (608825 bytes free)"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "redirect"),
+    [(("/dev/zero",), ""), (("/dev/urandom",), ""), (("-",), "</dev/zero")],
+    ids=["zero", "urandom", "stdin"],
+)
+def test_an_endless_input_runs_out_of_memory_where_zig_does_in_bounded_memory(
+    args: tuple[str, ...], redirect: str
+) -> None:
+    started = time.monotonic()
+    done = aoc23("solve", *args, shell=redirect, preexec_fn=limit_memory, timeout=30)
+    assert done.returncode == 1
+    assert done.stderr.decode().splitlines() == ["error: OutOfMemory", OUT_OF_MEMORY_8MIB]
+    assert time.monotonic() - started < 20
+
+
+def test_a_buffer_too_large_for_the_input_to_be_read_is_refused_with_the_limit() -> None:
+    done = aoc23("solve", "/dev/zero", "--buffer-size", "128TiB", preexec_fn=limit_memory)
+    assert done.returncode == 3
+    (line,) = done.stderr.decode().splitlines()
+    assert line.startswith("error: /dev/zero: larger than 64MiB, the most aoc23 reads")
+
+
+def test_the_page_allocator_never_runs_out_so_the_limit_applies() -> None:
+    done = aoc23("solve", "/dev/zero", "--strategy", "page", preexec_fn=limit_memory)
+    assert done.returncode == 3 and b"larger than 64MiB" in done.stderr
+
+
+@pytest.mark.parametrize("output_format", ["rich", "json", "csv"])
+def test_trace_reads_an_endless_input_in_bounded_memory(output_format: str) -> None:
+    done = aoc23(
+        "trace", "/dev/zero", "--no-compare", "--format", output_format, preexec_fn=limit_memory
+    )
+    assert done.returncode in (1, 3)
+    assert b"Traceback" not in done.stderr
+
+
+def test_a_regular_file_larger_than_the_buffer_is_not_read_at_all(tmp_path: Path) -> None:
+    sparse = tmp_path / "sparse.txt"
+    with sparse.open("wb") as file:
+        file.truncate(1 << 40)  # a terabyte of holes: reading it would take hours
+    done = aoc23("solve", str(sparse), preexec_fn=limit_memory, timeout=20)
+    assert done.returncode == 1
+    assert f"the input (readFileAlloc): {1 << 40} bytes" in done.stderr.decode()
+
+
+# Signals.
+
+
+def test_ctrl_c_ends_a_read_at_once_with_130_and_writes_nothing() -> None:
+    process = subprocess.Popen(
+        [*AOC23, "solve", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None
+    process.stdin.write(b"#.#\n")
+    process.stdin.flush()  # and then nothing more, never closed: the read waits
+    time.sleep(1.0)
+    process.send_signal(signal.SIGINT)
+    out, errors = process.communicate(timeout=5)
+    process.stdin.close()
+    assert process.returncode == 130
+    assert (out, errors) == (b"", b"")
+
+
+def test_sigterm_ends_with_143_quietly() -> None:
+    process = subprocess.Popen(
+        [*AOC23, "solve", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(1.0)
+    process.terminate()
+    out, errors = process.communicate(timeout=5)
+    assert process.returncode == 143
+    assert (out, errors) == (b"", b"")
+
+
+# The safety net.
+
+BREAK_RUN = """
+import sys
+import aoc23.cli as cli
+
+def broken(*args, **kwargs):
+    raise RuntimeError("a bug\\nover two lines")
+
+cli.run = broken
+sys.argv = ["aoc23", "solve", sys.argv[1]]
+cli.entry()
+"""
+
+
+@pytest.mark.parametrize("debug", ["", "0", "1"])
+def test_an_unexpected_exception_is_one_line_and_exit_70(debug: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", BREAK_RUN, EXAMPLE],
+        capture_output=True,
+        env={**os.environ, "AOC23_DEBUG": debug},
+        check=False,
+    )
+    assert done.returncode == 70
+    lines = done.stderr.decode().splitlines()
+    assert lines[-1].startswith("error: internal error: RuntimeError: a bug over two lines")
+    if debug == "1":
+        assert lines[0] == "Traceback (most recent call last):"
+    else:
+        assert len(lines) == 1 and "AOC23_DEBUG=1" in lines[0]
+
+
+# Smaller items.
+
+
+def test_full_width_digits_are_not_a_size() -> None:
+    done = aoc23("solve", EXAMPLE, "--buffer-size", "\uff11\uff12\uff13")  # full-width 123
+    assert done.returncode == 2 and b"is not a size" in done.stderr
+
+
+def test_an_empty_name_is_not_a_directory() -> None:
+    done = aoc23("solve", "")
+    assert (done.returncode, done.stderr) == (3, b"error: : an empty name is not a file\n")
+
+
+def test_a_file_name_with_a_newline_or_bad_utf8_stays_one_line(tmp_path: Path) -> None:
+    name = os.fsencode(tmp_path) + b"/a\nb\xff.txt"
+    with open(name, "wb") as file:
+        file.write(b"...\n")
+    done = subprocess.run([*AOC23, "solve", name], capture_output=True, check=False)
+    assert done.returncode == 3
+    (line,) = done.stderr.decode().splitlines()
+    assert line.endswith("/a\\nb\\xff.txt: no elves: the input has no '#'")
+
+
+@pytest.mark.zig
+@pytest.mark.parametrize("buffer_size", [1000, 5000, 100_000, 8 << 20])
+@pytest.mark.parametrize("read", ["readfile", "exact"])
+def test_an_endless_input_fails_as_the_real_zig_program_does(buffer_size: int, read: str) -> None:
+    """The reference reads /dev/zero itself (stat size 0): the same OutOfMemory, or for the
+    exact read, the same empty input."""
+    from aoc23 import reference
+
+    options = ("--read=exact",) if read == "exact" else ()
+    zig = reference.run(
+        reference.build(), Path("/dev/zero"), "naive", buffer_size, 1, 40_000, options=options
+    )
+    ours = aoc23("solve", "/dev/zero", "--buffer-size", str(buffer_size), "--read", read)
+    if zig.oom is None:  # nothing read: an empty input, which Zig's parse does not refuse
+        assert read == "exact" and ours.returncode == 3 and b"no elves" in ours.stderr
+        return
+    assert (ours.returncode, zig.exit_code) == (1, 1)
+    context = ours.stderr.decode().splitlines()[1]
+    assert context.startswith(f"while loading, allocating {zig.oom.site}: {zig.oom.size} bytes")
+    assert f"end_index {zig.oom.end_index} of a {zig.oom.buffer_len}-byte" in context
