@@ -489,7 +489,9 @@ def gen(width: int, height: int, density: float, seed: int, output: str, force: 
         stdout = _stdout()
         stdout.flush()
         binary: IO[bytes] = getattr(stdout, "buffer")  # noqa: B009 (the guard passes it on)
-        binary.write(grid)
+        view = memoryview(grid)
+        while view:  # unbuffered (python -u), stdout's binary layer writes only part
+            view = view[binary.write(view) or 0 :]
         binary.flush()
 
 
@@ -595,12 +597,16 @@ def _input_path(source: str | None) -> Iterator[Path]:
         yield path
 
 
-TRACE_EXIT_CODES = """\\b
+TRACE_EXIT_CODES = """\b
 Exit status:
   0  the rounds ran
   1  OutOfMemory (the trace still shows what happened up to it, and why)
   2  usage error
-  3  the puzzle input is missing, unreadable or not a day 23 grid"""
+  3  the puzzle input is missing, unreadable, too large or not a day 23 grid
+  70  internal error (a bug: AOC23_DEBUG=1 shows the traceback)
+  74  the output cannot be written (disk full, stdout closed, ...)
+  130  interrupted (Ctrl-C); 141  stdout's reader went away (| head);
+  143  terminated (SIGTERM)"""
 
 
 @main.command(epilog=TRACE_EXIT_CODES)
@@ -652,7 +658,7 @@ def trace(
     free was a no-op and why; a map of the buffer; a timeline; when the buffer will run
     out at this rate; and the smallest buffer each strategy needs for these rounds.
 
-    \\b
+    \b
     Examples:
       aoc23 trace --rounds 10
       aoc23 trace --strategy tempalloc

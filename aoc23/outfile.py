@@ -3,7 +3,9 @@
 The bytes go to a temporary file in the target's directory, are flushed to the disk, and
 only then take the target's name (a rename, which is atomic): a full disk, a signal or a
 crash leaves the old file or none, never half a file. An existing target is kept unless
-``force`` is given; with it, a symbolic link is replaced by the file, not followed.
+``force`` is given; with it, a symbolic link is replaced by the file, not followed. A
+device or a pipe (``/dev/full``, ``/dev/stdout``) is refused: renaming onto it would
+replace the node itself.
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ def write_atomically(path: str, data: bytes | str, *, force: bool = False) -> No
         raise OutputError("cannot write '': an empty name is not a file")
     if os.path.isdir(path):
         raise OutputError(f"cannot write {shown_path(path)}: it is a directory")
+    if os.path.exists(path) and not os.path.isfile(path):
+        raise OutputError(
+            f"cannot write {shown_path(path)}: not a regular file (a device or a pipe: "
+            "redirect stdout to it instead)"
+        )
     directory = os.path.dirname(path) or "."
     try:
         fd, temporary = tempfile.mkstemp(

@@ -239,3 +239,119 @@ def test_an_endless_input_fails_as_the_real_zig_program_does(buffer_size: int, r
     context = ours.stderr.decode().splitlines()[1]
     assert context.startswith(f"while loading, allocating {zig.oom.site}: {zig.oom.size} bytes")
     assert f"end_index {zig.oom.end_index} of a {zig.oom.buffer_len}-byte" in context
+
+
+# 3. gen loses no data.
+
+
+def test_gen_into_a_reader_that_goes_away_exits_141() -> None:
+    process = subprocess.Popen(
+        [*AOC23, "gen", "--width", "2000", "--height", "2000"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert len(process.stdout.readline()) == 2001
+    process.stdout.close()
+    assert process.wait(timeout=30) == 141
+    assert process.stderr.read() == b""
+
+
+def test_gen_keeps_an_existing_file_unless_forced(tmp_path: Path) -> None:
+    target = tmp_path / "grid.txt"
+    target.write_bytes(b"precious\n")
+    done = aoc23("gen", "-o", str(target))
+    assert done.returncode == 74
+    assert done.stderr.decode() == f"error: {target} exists: --force overwrites it\n"
+    assert target.read_bytes() == b"precious\n"
+    assert aoc23("gen", "-o", str(target), "--force").returncode == 0
+    assert target.read_bytes() == aoc23("gen").stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["grid.txt"]
+
+
+def test_gen_replaces_a_symlink_instead_of_following_it(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"keep me\n")
+    link = tmp_path / "link.txt"
+    link.symlink_to(victim)
+    assert aoc23("gen", "-o", str(link)).returncode == 74
+    assert aoc23("gen", "-o", str(link), "--force").returncode == 0
+    assert not link.is_symlink() and victim.read_bytes() == b"keep me\n"
+
+
+@pytest.mark.parametrize(
+    ("target", "reason"),
+    [
+        ("missing/grid.txt", "No such file or directory"),
+        ("", "an empty name is not a file"),
+        (".", "it is a directory"),
+        ("/dev/full", "not a regular file"),
+        ("x" * 300, "File name too long"),
+    ],
+)
+def test_gen_into_a_file_it_cannot_write_is_one_line_and_leaves_nothing(
+    tmp_path: Path, target: str, reason: str
+) -> None:
+    done = aoc23("gen", "-o", target, "--force", cwd=tmp_path)
+    assert done.returncode == 74
+    (line,) = done.stderr.decode().splitlines()
+    assert line.startswith("error: cannot write ") and reason in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_gen_density_must_be_a_number_between_0_and_1() -> None:
+    for density in ("nan", "-0.1", "1.5"):
+        done = aoc23("gen", "--density", density)
+        assert done.returncode == 2 and b"is not a chance between 0 and 1" in done.stderr
+
+
+def test_gen_help_lists_only_statuses_it_can_return() -> None:
+    text = aoc23("gen", "--help").stdout.decode()
+    statuses = [line.split()[0] for line in text.split("Exit status:")[1].splitlines()[1:]]
+    assert statuses == ["0", "2", "74", "130", "143"]
+    assert "141" in text and "OutOfMemory" not in text and "\\b" not in text
+
+
+def test_no_help_shows_a_literal_backslash_b() -> None:
+    for command in ("solve", "gen", "verify", "trace"):
+        assert "\\b" not in aoc23(command, "--help").stdout.decode(), command
+
+
+SMALL_TMPFS = """
+mount -t tmpfs -o "$0" tmpfs "$1" || exit 99
+directory=$1
+shift
+"$@"
+status=$?
+ls -A "$directory"
+exit $status
+"""
+
+
+def in_small_tmpfs(directory: Path, options: str, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """aoc23 ARGS with a fresh tmpfs (mount ``options``) on ``directory``, in a private
+    mount namespace (``unshare``: no root needed, nothing leaks to the machine); stdout
+    ends with what is left in ``directory``."""
+    if not Path("/usr/bin/unshare").exists() and not Path("/bin/unshare").exists():
+        pytest.skip("unshare is not installed: no private tmpfs to fill")
+    command = ["unshare", "-rm", "sh", "-c", SMALL_TMPFS, options, str(directory), *AOC23]
+    done = subprocess.run([*command, *args], capture_output=True, check=False, timeout=60)
+    if done.returncode == 99:
+        pytest.skip(f"no private mounts here: {done.stderr.decode().strip()}")
+    return done
+
+
+def test_gen_on_a_full_file_system_fails_and_leaves_nothing(tmp_path: Path) -> None:
+    grid = ["--width", "2000", "--height", "2000"]
+    target = tmp_path / "grid.txt"
+    done = in_small_tmpfs(tmp_path, "size=1m", "gen", *grid, "-o", str(target))
+    assert done.returncode == 74
+    assert done.stderr.decode() == f"error: cannot write {target}: No space left on device\n"
+    assert done.stdout == b""  # neither the file nor a temporary one is left
+
+
+def test_gen_on_a_read_only_file_system_fails_in_one_line(tmp_path: Path) -> None:
+    target = tmp_path / "grid.txt"
+    done = in_small_tmpfs(tmp_path, "ro,size=1m", "gen", "-o", str(target))
+    assert done.returncode == 74
+    assert done.stderr.decode() == f"error: cannot write {target}: Read-only file system\n"
