@@ -499,28 +499,67 @@ VERIFY_EXIT_CODES = """\b
 Exit status:
   0  aoc23 and real Zig agree on everything
   1  they differ (the table and the lines after it say where)
-  2  usage error
-  3  the input cannot be read, or the ziglang package is missing"""
+  2  usage error (also: a buffer over 1GiB, which Zig would have to fill)
+  3  the input cannot be read, or the Zig side cannot run (no ziglang
+     package, an unusable cache directory, a failed build, Zig killed)
+  70  internal error; 74  the output cannot be written
+  130  interrupted (Ctrl-C); 141  stdout's reader went away;
+  143  terminated (SIGTERM); the Zig child and the temporary files go too"""
+
+VERIFY_MAX_BUFFER = 1 << 30
+"""The reference fills every byte of its buffers with 0xAA, so each must be real memory."""
+VERIFY_MAX_ROUNDS = (1 << 64) - 1
+"""The reference reads the rounds as a usize."""
+
+
+def _verify_buffer(ctx: click.Context, param: click.Parameter, value: int) -> int:
+    if value > VERIFY_MAX_BUFFER:
+        raise click.BadParameter(
+            f"verify allows at most 1GiB: the Zig reference fills its whole buffer, so "
+            f"{value} bytes would have to be real memory (solve allows up to 128TiB)",
+            ctx,
+            param,
+        )
+    return value
 
 
 @main.command(epilog=VERIFY_EXIT_CODES)
 @click.argument("input_file", metavar="[INPUT]", required=False)
 @_strategy_option
-@_buffer_size_option
-@click.option("--rounds", type=click.IntRange(min=0), default=PART1_ROUNDS, show_default=True)
+@click.option(
+    "--buffer-size",
+    type=ByteSize(),
+    default=DEFAULT_BUFFER_SIZE,
+    show_default="8MiB",
+    callback=_verify_buffer,
+    help="Bytes in the fixed buffer, as for solve, but at most 1GiB (the reference fills "
+    "every byte of it).",
+)
+@click.option(
+    "--rounds",
+    type=click.IntRange(min=0, max=VERIFY_MAX_ROUNDS),
+    default=None,
+    help=f"Run exactly this many rounds (default {PART1_ROUNDS}; not with --part).",
+)
 @click.option(
     "--part",
     type=click.Choice(["2"]),
     default=None,
     help="2: instead of --rounds, run until no elf moves (part 2).",
 )
-@click.option("--temp-size", type=ByteSize(), default=DEFAULT_TEMP_SIZE, show_default=True)
+@click.option(
+    "--temp-size",
+    type=ByteSize(),
+    default=DEFAULT_TEMP_SIZE,
+    show_default=True,
+    callback=_verify_buffer,
+)
 @_what_if_options
 def verify(
     input_file: str | None,
     strategy: str,
     buffer_size: int,
-    rounds: int,
+    rounds: int | None,
     part: str | None,
     temp_size: int,
     read: str,
@@ -530,10 +569,12 @@ def verify(
     """Check aoc23 against the real Zig 0.11.0 compiler on your machine.
 
     Builds the bundled reference program (zig/day23.zig, cached after the first build),
-    runs it and aoc23 on INPUT (default: the bundled 70x70 input), and compares every
-    printed line, the exit status, where OutOfMemory happened, every byte of the fixed
-    buffers after each round, and every allocator call (what aoc23 trace shows). Needs
-    the ziglang package: pip install 'aoc23[zig]'.
+    runs it and aoc23 on INPUT (default: the bundled 70x70 input; - for stdin), and
+    compares every printed line, the exit status, where OutOfMemory happened, every byte
+    of the fixed buffers after each round, and every allocator call (what aoc23 trace
+    shows). INPUT is read once and both sides get the same bytes; the buffers are
+    compared as the reference runs, so nothing piles up on disk. Needs the ziglang
+    package: pip install 'ziglang==0.11.0'.
 
     \b
     Examples:
@@ -542,23 +583,24 @@ def verify(
     """
     from aoc23 import fidelity, reference
 
+    if rounds is not None and part is not None:
+        raise click.UsageError("--rounds and --part cannot be used together")
+    settings = _settings(buffer_size, temp_size, read, parse, free_input)
     try:
-        with _input_path(input_file) as path:
-            if not path.is_file():
-                raise PuzzleInputError("no such file")
-            settings = _settings(buffer_size, temp_size, read, parse, free_input)
-            case = fidelity.Case(
-                path,
-                strategy,
-                buffer_size,
-                None if part == "2" else rounds,
-                temp_size,
-                read=settings.read,
-                parse=settings.parse,
-                free_input=settings.free_input,
-                trace=True,
-            )
-            comparison = fidelity.compare(case, reference.build())
+        binary = reference.build()
+        text = _load(input_file)  # all of it (at most 64MiB): both sides get these bytes
+        case = fidelity.Case(
+            Path(input_file or BUNDLED_INPUT),
+            strategy,
+            buffer_size,
+            None if part == "2" else (PART1_ROUNDS if rounds is None else rounds),
+            temp_size,
+            read=settings.read,
+            parse=settings.parse,
+            free_input=settings.free_input,
+            trace=True,
+        )
+        comparison = fidelity.compare(case, binary, text)
     except PuzzleInputError as error:
         _fail([render.input_error_line(error, input_file or "-")], error.exit_code)
     except reference.ZigUnavailable as error:
@@ -583,18 +625,6 @@ def _load(
 
         return resources.files("aoc23").joinpath(BUNDLED_INPUT).read_bytes()
     return _read_input(input_file, settings, strategy)
-
-
-@contextmanager
-def _input_path(source: str | None) -> Iterator[Path]:
-    if source is not None:
-        yield Path(source)
-        return
-    from importlib import resources
-
-    bundled = resources.files("aoc23").joinpath(BUNDLED_INPUT)
-    with resources.as_file(bundled) as path:
-        yield path
 
 
 TRACE_EXIT_CODES = """\b
