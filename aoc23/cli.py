@@ -602,7 +602,10 @@ def verify(
         )
         comparison = fidelity.compare(case, binary, text)
     except PuzzleInputError as error:
-        _fail([render.input_error_line(error, input_file or "-")], error.exit_code)
+        _fail(
+            [render.input_error_line(error, "-" if input_file is None else input_file)],
+            error.exit_code,
+        )
     except reference.ZigUnavailable as error:
         _fail([f"error: {error}"], error.exit_code)
     with _reader_may_leave():

@@ -328,14 +328,16 @@ exit $status
 """
 
 
-def in_small_tmpfs(directory: Path, options: str, *args: str) -> subprocess.CompletedProcess[bytes]:
+def in_small_tmpfs(
+    directory: Path, options: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
     """aoc23 ARGS with a fresh tmpfs (mount ``options``) on ``directory``, in a private
     mount namespace (``unshare``: no root needed, nothing leaks to the machine); stdout
     ends with what is left in ``directory``."""
     if not Path("/usr/bin/unshare").exists() and not Path("/bin/unshare").exists():
         pytest.skip("unshare is not installed: no private tmpfs to fill")
     command = ["unshare", "-rm", "sh", "-c", SMALL_TMPFS, options, str(directory), *AOC23]
-    done = subprocess.run([*command, *args], capture_output=True, check=False, timeout=60)
+    done = subprocess.run([*command, *args], capture_output=True, check=False, timeout=120, env=env)
     if done.returncode == 99:
         pytest.skip(f"no private mounts here: {done.stderr.decode().strip()}")
     return done
@@ -355,3 +357,211 @@ def test_gen_on_a_read_only_file_system_fails_in_one_line(tmp_path: Path) -> Non
     done = in_small_tmpfs(tmp_path, "ro,size=1m", "gen", "-o", str(target))
     assert done.returncode == 74
     assert done.stderr.decode() == f"error: cannot write {target}: Read-only file system\n"
+
+
+# 4. verify blames aoc23 only for aoc23's differences.
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        ("--buffer-size", "32GiB"),
+        ("--buffer-size", "64GiB"),
+        ("--buffer-size", "128TiB"),
+        ("--temp-size", "128TiB"),
+    ],
+)
+def test_verify_refuses_buffers_zig_would_have_to_fill_up_front(option: tuple[str, str]) -> None:
+    done = aoc23("verify", EXAMPLE, *option)
+    assert done.returncode == 2
+    assert b"verify allows at most 1GiB" in done.stderr and b"Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--rounds", str(2**64)),
+        ("--rounds", "3", "--part", "2"),
+    ],
+)
+def test_verify_usage_errors(args: tuple[str, ...]) -> None:
+    done = aoc23("verify", EXAMPLE, *args)
+    assert done.returncode == 2 and done.stdout == b""
+
+
+@pytest.mark.parametrize(
+    ("cache", "make"),
+    [("a-file", "file"), ("/dev/null", None), ("a-file/below", "file")],
+)
+def test_verify_with_an_unusable_cache_is_one_line_and_exit_3(
+    tmp_path: Path, cache: str, make: str | None
+) -> None:
+    if make == "file":
+        (tmp_path / "a-file").write_text("not a directory\n")
+    done = aoc23("verify", EXAMPLE, cwd=tmp_path, env={**os.environ, "AOC23_CACHE": cache})
+    assert done.returncode == 3
+    (line,) = done.stderr.decode().splitlines()
+    assert line.startswith(f"error: cannot use the cache directory {cache}: ")
+    assert line.endswith("(set AOC23_CACHE to a writable directory)")
+
+
+def test_verify_with_a_read_only_home_is_one_line_and_exit_3(tmp_path: Path) -> None:
+    environment = {
+        k: v for k, v in os.environ.items() if k not in ("AOC23_CACHE", "XDG_CACHE_HOME")
+    }
+    done = in_small_tmpfs(
+        tmp_path, "ro,size=64k", "verify", EXAMPLE, env={**environment, "HOME": str(tmp_path)}
+    )
+    assert done.returncode == 3
+    assert done.stderr.decode() == (
+        f"error: cannot use the cache directory {tmp_path}/.cache/aoc23: Read-only file "
+        "system (set AOC23_CACHE to a writable directory)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("/proc/self/mem", "cannot read: Input/output error"),
+        ("x" * 300, "cannot read: File name too long"),
+        (".", "is a directory, not a puzzle input"),
+        ("", "an empty name is not a file"),
+    ],
+)
+def test_verify_with_an_unusable_input_is_one_line_and_exit_3(name: str, message: str) -> None:
+    done = aoc23("verify", name)
+    assert done.returncode == 3
+    assert done.stderr.decode() == f"error: {name}: {message}\n"
+
+
+NO_ZIGLANG = """
+import importlib.metadata as metadata
+import sys
+
+real = metadata.version
+
+def version(name):
+    if name == "ziglang":
+        raise metadata.PackageNotFoundError(name)
+    return real(name)
+
+metadata.version = version
+from aoc23.cli import entry
+sys.argv = ["aoc23", "verify", sys.argv[1]]
+entry()
+"""
+
+
+@pytest.mark.zig
+def test_verify_without_ziglang_says_so_even_with_a_cached_binary() -> None:
+    from aoc23 import reference
+
+    reference.build()  # the binary is cached: it must not be used silently
+    done = subprocess.run(
+        [sys.executable, "-c", NO_ZIGLANG, EXAMPLE], capture_output=True, check=False
+    )
+    assert done.returncode == 3 and done.stdout == b""
+    assert done.stderr.decode() == (
+        "error: needs the real Zig compiler 0.11.0 (not installed): pip install "
+        "'ziglang==0.11.0' (from a checkout: pip install '.[zig]', or make test, which "
+        "installs it into .venv)\n"
+    )
+
+
+@pytest.mark.zig
+def test_verify_runs_at_once_on_an_empty_cache_build_once(tmp_path: Path) -> None:
+    environment = {**os.environ, "AOC23_CACHE": str(tmp_path / "cache")}
+    command = [*AOC23, "verify", EXAMPLE, "--rounds", "2"]
+    runs = [
+        subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(3)
+    ]
+    results = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], results
+    built = sorted(p.name for p in (tmp_path / "cache").iterdir() if p.name.startswith("day23"))
+    assert len(built) == 1 and (tmp_path / "cache" / built[0] / "day23").exists()
+
+
+@pytest.mark.zig
+def test_verify_reads_its_input_once(tmp_path: Path) -> None:
+    """A FIFO can be read only once: both sides must be handed the bytes read from it."""
+    fifo = tmp_path / "input.fifo"
+    os.mkfifo(fifo)
+    process = subprocess.Popen(
+        [*AOC23, "verify", str(fifo), "--part", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    with fifo.open("wb") as writer:
+        writer.write(Path(EXAMPLE).read_bytes())
+    out, errors = process.communicate(timeout=120)
+    assert process.returncode == 0, errors
+    assert out.decode().splitlines()[-1].startswith("match: 20 rounds")
+
+
+@pytest.mark.zig
+def test_verify_says_when_both_sides_ran_out_of_memory() -> None:
+    done = aoc23("verify", EXAMPLE, "--buffer-size", "2000")
+    assert done.returncode == 0
+    assert done.stdout.decode().splitlines()[-1] == (
+        "both ran out of memory while loading, allocating the input (readFileAlloc): "
+        "4128 bytes at end_index 56 of 2000"
+    )
+
+
+@pytest.mark.zig
+def test_verify_puts_no_buffer_dump_on_disk(tmp_path: Path) -> None:
+    """300 rounds of dumps are some 15MB; the temporary directory here holds 1MiB."""
+    from aoc23 import reference
+
+    binary_ready = reference.build()
+    assert binary_ready.exists()
+    done = in_small_tmpfs(
+        tmp_path,
+        "size=1m",
+        "verify",
+        EXAMPLE,
+        "--rounds",
+        "300",
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode().splitlines()[-1].startswith("match: 300 rounds")
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+@pytest.mark.zig
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_takes_the_zig_child_and_the_scratch_files_down(
+    tmp_path: Path, signum: int, status: int
+) -> None:
+    from aoc23 import reference
+
+    reference.build()
+    process = subprocess.Popen(
+        [*AOC23, "verify", EXAMPLE, "--rounds", str(10**9), "--strategy", "tempalloc"],
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while not (children := children_of(process.pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert children, "the Zig reference never started"
+    time.sleep(0.5)
+    process.send_signal(signum)
+    out, errors = process.communicate(timeout=30)
+    assert process.returncode == status
+    assert errors == b"" and out == b""
+    assert list(tmp_path.iterdir()) == []
+    for child in children:
+        assert (
+            not Path(f"/proc/{child}").exists()
+            or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]
+        )
