@@ -565,3 +565,29 @@ def test_a_signal_takes_the_zig_child_and_the_scratch_files_down(
             not Path(f"/proc/{child}").exists()
             or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]
         )
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+@pytest.mark.parametrize(
+    "args",
+    [("trace", EXAMPLE, "--rounds", "2", "--no-compare"), ("verify", EXAMPLE, "--rounds", "2")],
+    ids=["trace", "verify"],
+)
+def test_a_narrow_output_encoding_is_no_traceback(encoding: str, args: tuple[str, ...]) -> None:
+    done = aoc23(*args, env={**os.environ, "PYTHONIOENCODING": encoding})
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == b""
+    done.stdout.decode(encoding)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("trace", "--rounds", "2", "--no-compare"), ("trace", "--format", "json", "--rounds", "2")],
+    ids=["rich", "json"],
+)
+@pytest.mark.parametrize("redirect", [">/dev/full", ">&-"])
+def test_trace_into_an_unwritable_stdout_is_exit_74(args: tuple[str, ...], redirect: str) -> None:
+    done = aoc23(*args, shell=redirect)
+    assert done.returncode == 74
+    (line,) = done.stderr.decode().splitlines()
+    assert line.startswith("error: cannot write to standard output: ")
