@@ -297,7 +297,8 @@ def _run_ours(
                 result.ours_lines.append(render.answer_line(output))
                 continue
             result.ours_lines.append(render.round_line(output))
-            _check(result, program, output.memuse, next(snapshots, None))
+            if not _check(result, program, output.memuse, next(snapshots, None)):
+                return  # the reference has ended: nothing more to compare (a mismatch)
     except OutOfMemory as error:
         result.ours_exit = 1
         result.ours_oom = _report_of(error)
@@ -318,13 +319,14 @@ def _report_of(error: OutOfMemory) -> OomReport:
     )
 
 
-def _check(result: Comparison, program: Strategy, memuse: int, theirs: Snapshot | None) -> None:
+def _check(result: Comparison, program: Strategy, memuse: int, theirs: Snapshot | None) -> bool:
+    """Compare one snapshot; False when the reference has none (it has ended)."""
     index = len(result.checks)
     zig_memuse = result.zig_memuse.get(index)
     if theirs is None:
         result.snapshots_unmatched += 1
         result.checks.append(RoundCheck(index, memuse, zig_memuse, False))
-        return
+        return False
     buffers = program.buffers()
     equal: bool | None = None
     if buffers or theirs.buffers:
@@ -332,6 +334,7 @@ def _check(result: Comparison, program: Strategy, memuse: int, theirs: Snapshot 
             same_bytes(a, b) for a, b in zip(buffers, theirs.buffers, strict=True)
         )
     result.checks.append(RoundCheck(index, memuse, zig_memuse, equal))
+    return True
 
 
 def _memuse_by_round(lines: list[str]) -> dict[int, int]:

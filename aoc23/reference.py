@@ -265,7 +265,7 @@ def _parsed(stdout: str, stderr: str, exit_code: int) -> ReferenceRun:
     return ReferenceRun(printed, exit_code, oom, stderr, traced)
 
 
-OUTPUT_LIMIT = 256 << 20
+OUTPUT_LIMIT = 64 << 20
 """The most the reference may print (its ``--trace`` lines grow with the rounds) before it
 is stopped: what it printed is held in memory until the comparison ends."""
 
@@ -309,7 +309,7 @@ class Running:
             thread.join()
         if self.too_much:
             raise ZigUnavailable(
-                f"the Zig reference printed more than {OUTPUT_LIMIT >> 20}MiB and was "
+                f"the Zig reference printed more than {OUTPUT_LIMIT} bytes and was "
                 "stopped: compare fewer rounds"
             )
         stderr = b"".join(self._err).decode(errors="replace")

@@ -591,3 +591,23 @@ def test_trace_into_an_unwritable_stdout_is_exit_74(args: tuple[str, ...], redir
     assert done.returncode == 74
     (line,) = done.stderr.decode().splitlines()
     assert line.startswith("error: cannot write to standard output: ")
+
+
+@pytest.mark.zig
+def test_verify_stops_a_reference_that_prints_without_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the reference prints is held in memory: past the limit it is stopped, and the
+    simulation stops with it instead of running the remaining rounds."""
+    from click.testing import CliRunner
+
+    from aoc23 import reference
+    from aoc23.cli import main
+
+    monkeypatch.setattr(reference, "OUTPUT_LIMIT", 20_000)
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["verify", EXAMPLE, "--rounds", str(10**9)])
+    assert result.exit_code == 3 and result.stdout == ""
+    assert result.stderr == (
+        "error: the Zig reference printed more than 20000 bytes and was stopped: "
+        "compare fewer rounds\n"
+    )
+    assert time.monotonic() - started < 30
