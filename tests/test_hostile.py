@@ -611,3 +611,11 @@ def test_verify_stops_a_reference_that_prints_without_end(monkeypatch: pytest.Mo
         "compare fewer rounds\n"
     )
     assert time.monotonic() - started < 30
+
+
+def test_gen_refuses_a_grid_too_large_to_read_back_before_making_it() -> None:
+    done = aoc23(
+        "gen", "--width", "100000", "--height", "100000", preexec_fn=limit_memory, timeout=20
+    )
+    assert done.returncode == 2 and done.stdout == b""
+    assert b"a 100000x100000 grid is larger than 64MiB, the most aoc23 reads" in done.stderr
