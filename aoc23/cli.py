@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from types import FrameType
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from aoc23 import render
-from aoc23.errors import OutOfMemory, PuzzleInputError
+from aoc23.errors import Aoc23Error, OutOfMemory, OutputError, PuzzleInputError, shown_path
 from aoc23.render.progress import RoundProgress
 from aoc23.simulation import PART1_ROUNDS, Answer, run
 from aoc23.strategies import DEFAULT_BUFFER_SIZE, DEFAULT_TEMP_SIZE, STRATEGIES, Settings
+from aoc23.zigstd.fs import FileContents, readable_length
 from aoc23.zigstd.hash_map import FILL_KIND
 
 if TYPE_CHECKING:
@@ -29,8 +33,11 @@ Exit status:
   0  success
   1  OutOfMemory (as the real Zig program: main returned an error)
   2  usage error (a bad option or argument)
-  3  the puzzle input is missing, unreadable or not a day 23 grid
-  130  interrupted (Ctrl-C); 141  stdout's reader went away (| head)"""
+  3  the puzzle input is missing, unreadable, too large or not a day 23 grid
+  70  internal error (a bug: AOC23_DEBUG=1 shows the traceback)
+  74  the output cannot be written (disk full, stdout closed, ...)
+  130  interrupted (Ctrl-C); 141  stdout's reader went away (| head);
+  143  terminated (SIGTERM)"""
 
 _UNITS = {
     "": 1,
@@ -50,7 +57,7 @@ _UNITS = {
 }
 MAX_BUFFER = 1 << 47
 """128 TiB, the x86-64 user address space: no real buffer can be larger."""
-_SIZE = re.compile(r"\s*(\d+)\s*([a-zA-Z]*)\s*")
+_SIZE = re.compile(r"\s*([0-9]+)\s*([a-zA-Z]*)\s*", re.ASCII)
 
 
 class ByteSize(click.ParamType):  # type: ignore[type-arg]
@@ -144,11 +151,29 @@ def _settings(
     )
 
 
-def _read_input(source: str) -> bytes:
+MAX_INPUT = 64 << 20
+"""The most input aoc23 reads (64MiB, a grid of some 8000 x 8000 tiles). Beyond the bytes
+Zig could hold before running out of memory nothing more is read; only a buffer so large
+that the input itself is the problem (or the page allocator, which has no end) meets this."""
+MAX_INPUT_TEXT = "64MiB"
+_CHUNK = 1 << 20
+
+
+def _read_input(
+    source: str, settings: Settings | None = None, strategy: str | None = None
+) -> FileContents:
+    """INPUT's bytes (``-``: standard input) as the simulated program would see them: with
+    the stat size ``readFileAlloc`` starts from, and never more than it could read into
+    the buffer of ``settings`` (a longer input runs out of memory at the same step)."""
+    if source == "":
+        raise PuzzleInputError("an empty name is not a file")
+    if source == "-":
+        if sys.stdin is None:
+            raise PuzzleInputError("standard input is closed")
+        return _read_stream(sys.stdin.buffer, _fileno(sys.stdin), settings, strategy)
     try:
-        if source == "-":
-            return sys.stdin.buffer.read()
-        return Path(source).read_bytes()
+        with open(source, "rb", buffering=0) as stream:
+            return _read_stream(stream, stream.fileno(), settings, strategy)
     except IsADirectoryError:
         raise PuzzleInputError("is a directory, not a puzzle input") from None
     except FileNotFoundError:
@@ -157,26 +182,160 @@ def _read_input(source: str) -> bytes:
         raise PuzzleInputError(f"cannot read: {error.strerror or error}") from None
 
 
+def _fileno(stream: IO[str]) -> int | None:
+    try:
+        return stream.fileno()
+    except (OSError, ValueError):
+        return None
+
+
+def _read_stream(
+    stream: IO[bytes], fd: int | None, settings: Settings | None, strategy: str | None
+) -> FileContents:
+    stat_size = os.fstat(fd).st_size if fd is not None else None
+    wanted = _bytes_wanted(stat_size or 0, settings, strategy)
+    if stat_size is not None and stat_size > MAX_INPUT and wanted > MAX_INPUT:
+        raise _too_large()
+    chunks = []
+    got = 0
+    while got < wanted:
+        chunk = stream.read(min(_CHUNK, wanted - got))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+    if got > MAX_INPUT:
+        raise _too_large()
+    data = b"".join(chunks)
+    return FileContents(data, len(data) if stat_size is None else stat_size)
+
+
+def _bytes_wanted(stat_size: int, settings: Settings | None, strategy: str | None) -> int:
+    """How many bytes to read: one more than the program could hold (so a longer input
+    runs out of memory where Zig's does), and at most one more than :data:`MAX_INPUT`."""
+    enough = MAX_INPUT + 1
+    if settings is None or strategy == "page":
+        return enough
+    if settings.read == "exact":
+        return min(enough, stat_size if stat_size <= settings.buffer_size else 0)
+    return min(enough, readable_length(settings.buffer_size, stat_size) + 1)
+
+
+def _too_large() -> PuzzleInputError:
+    return PuzzleInputError(
+        f"larger than {MAX_INPUT_TEXT}, the most aoc23 reads, and the program would read on "
+        f"(with a --buffer-size under {MAX_INPUT_TEXT} it runs out of memory where Zig does)"
+    )
+
+
 def _emit(line: str) -> None:
     """One line to stdout, flushed at once so a script reading live sees it."""
     with _reader_may_leave():
-        sys.stdout.write(line + "\n")
-        sys.stdout.flush()
+        stdout = _stdout()
+        stdout.write(line + "\n")
+        stdout.flush()
+
+
+def _stdout() -> IO[str]:
+    if sys.stdout is None or getattr(sys.stdout, "closed_stream", False):
+        raise OutputError("cannot write to standard output: it is closed")
+    return sys.stdout
+
+
+class _GuardedStdout:
+    """``sys.stdout`` for every writer (click, rich, ``_emit``): a closed stdout (``>&-``)
+    raises :class:`OutputError` at the first write instead of swallowing it, and a failed
+    write (``>/dev/full``) raises it instead of an OSError, then again at every later write
+    (and :func:`entry` reports it even if a library swallowed it); a gone reader stays a
+    BrokenPipeError (status 141)."""
+
+    def __init__(self, stream: IO[str] | None) -> None:
+        self._stream = stream
+        self.closed_stream = stream is None
+        self.failure: OutputError | None = None
+
+    def write(self, text: str) -> int:
+        if isinstance(text, str) and not text:
+            return 0  # click probes with "" (and with b"", which must stay a TypeError)
+        with self._guarded() as stream:
+            return stream.write(text)
+
+    def flush(self) -> None:
+        if self._stream is not None and self.failure is None:
+            with self._guarded() as stream:
+                stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream is not None and self._stream.isatty()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_stdout_or_fail(self._stream), name)
+
+    @contextmanager
+    def _guarded(self) -> Iterator[IO[str]]:
+        if self.failure is not None:
+            raise self.failure
+        stream = _stdout_or_fail(self._stream)
+        try:
+            yield stream
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            _silence_stdout()
+            self.failure = OutputError(
+                f"cannot write to standard output: {error.strerror or error}"
+            )
+            raise self.failure from None
+
+
+def _stdout_or_fail(stream: IO[str] | None) -> IO[str]:
+    if stream is None:
+        raise OutputError("cannot write to standard output: it is closed")
+    return stream
+
+
+def _swallowed_output_error() -> OutputError | None:
+    """A failed write to stdout that a library caught and ignored, if there was one."""
+    failure = getattr(sys.stdout, "failure", None)
+    return failure if isinstance(failure, OutputError) else None
+
+
+def _guard_standard_streams() -> None:
+    """Install :class:`_GuardedStdout`; characters the streams' encoding lacks (e.g.
+    ``PYTHONIOENCODING=ascii``) are replaced, never a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace" if stream is sys.stderr else "replace")
+    sys.stdout = _GuardedStdout(sys.stdout)
 
 
 @contextmanager
 def _reader_may_leave() -> Iterator[None]:
-    """End quietly with status 141 when stdout's reader has gone (``| head``)."""
+    """End quietly with status 141 when stdout's reader has gone (``| head``); any other
+    failure to write stdout (a full disk) is an :class:`OutputError`."""
     try:
         yield
     except BrokenPipeError:
         _silence_stdout()
         sys.exit(EXIT_BROKEN_PIPE)
+    except OSError as error:
+        _silence_stdout()
+        raise OutputError(f"cannot write to standard output: {error.strerror or error}") from None
+
+
+def _say(line: str) -> None:
+    """One line on stderr, if there is a stderr that takes it."""
+    if sys.stderr is None:
+        return
+    with suppress(OSError, ValueError):
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
 
 
 def _fail(lines: list[str], code: int) -> NoReturn:
     for line in lines:
-        click.echo(line, err=True)
+        _say(line)
     sys.exit(code)
 
 
@@ -252,7 +411,7 @@ def solve(
     limit = None if until_settled else (PART1_ROUNDS if rounds is None else rounds)
     progress = RoundProgress(limit)
     try:
-        text = _read_input(input_file)
+        text = _read_input(input_file, settings, strategy)
         for output in run(text, strategy, settings, rounds=limit, until_settled=until_settled):
             if isinstance(output, Answer):
                 _emit(render.answer_line(output))
@@ -269,26 +428,45 @@ def solve(
         progress.close()
 
 
-@main.command(epilog=EXIT_CODES)
+GEN_EXIT_CODES = """\b
+Exit status:
+  0  the grid was written
+  2  usage error (a bad option, or a grid over 64MiB)
+  74  the output cannot be written (nothing half-written is left behind)
+  130  interrupted (Ctrl-C); 141  stdout's reader went away (| head);
+  143  terminated (SIGTERM)"""
+
+
+def _density(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if not 0.0 <= value <= 1.0:  # also refuses nan, which every comparison lets through
+        raise click.BadParameter(f"{value} is not a chance between 0 and 1", ctx, param)
+    return value
+
+
+@main.command(epilog=GEN_EXIT_CODES)
 @click.option("--width", type=click.IntRange(min=1), default=70, show_default=True)
 @click.option("--height", type=click.IntRange(min=1), default=70, show_default=True)
 @click.option(
     "--density",
-    type=click.FloatRange(min=0.0, max=1.0),
+    type=float,
+    callback=_density,
     default=0.5,
     show_default=True,
-    help="Chance that a tile holds an elf.",
+    help="Chance that a tile holds an elf (0 to 1).",
 )
 @click.option("--seed", type=int, default=23, show_default=True)
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True),
     default="-",
     show_default=True,
-    help="Where to write the grid (- for stdout).",
+    help="Where to write the grid (- for stdout). The file is written under a temporary "
+    "name and renamed when complete; an existing file is kept unless --force is given.",
 )
-def gen(width: int, height: int, density: float, seed: int, output: str) -> None:
+@click.option(
+    "--force", is_flag=True, help="Replace an existing output file (a symlink itself, too)."
+)
+def gen(width: int, height: int, density: float, seed: int, output: str, force: bool) -> None:
     """Write a deterministic puzzle-shaped input (at least one elf).
 
     Real puzzle inputs may not be redistributed, so the bundled ones were made with this.
@@ -298,37 +476,91 @@ def gen(width: int, height: int, density: float, seed: int, output: str) -> None
       aoc23 gen --width 70 --height 70 --density 0.5 --seed 23 -o blog.txt
     """
     from aoc23.generate import generate
+    from aoc23.outfile import write_atomically
 
-    with click.open_file(output, "wb") as sink:
-        sink.write(generate(width, height, density, seed))
+    if (width + 1) * height > MAX_INPUT:
+        raise click.UsageError(
+            f"a {width}x{height} grid is larger than {MAX_INPUT_TEXT}, the most aoc23 reads"
+        )
+    grid = generate(width, height, density, seed)
+    if output != "-":
+        write_atomically(output, grid, force=force)
+        return
+    with _reader_may_leave():
+        stdout = _stdout()
+        stdout.flush()
+        binary: IO[bytes] = getattr(stdout, "buffer")  # noqa: B009 (the guard passes it on)
+        view = memoryview(grid)
+        while view:  # unbuffered (python -u), stdout's binary layer writes only part
+            view = view[binary.write(view) or 0 :]
+        binary.flush()
 
 
 VERIFY_EXIT_CODES = """\b
 Exit status:
   0  aoc23 and real Zig agree on everything
   1  they differ (the table and the lines after it say where)
-  2  usage error
-  3  the input cannot be read, or the ziglang package is missing"""
+  2  usage error (also: a buffer over 1GiB, which Zig would have to fill)
+  3  the input cannot be read, or the Zig side cannot run (no ziglang
+     package, an unusable cache directory, a failed build, Zig killed)
+  70  internal error; 74  the output cannot be written
+  130  interrupted (Ctrl-C); 141  stdout's reader went away;
+  143  terminated (SIGTERM); the Zig child and the temporary files go too"""
+
+VERIFY_MAX_BUFFER = 1 << 30
+"""The reference fills every byte of its buffers with 0xAA, so each must be real memory."""
+VERIFY_MAX_ROUNDS = (1 << 64) - 1
+"""The reference reads the rounds as a usize."""
+
+
+def _verify_buffer(ctx: click.Context, param: click.Parameter, value: int) -> int:
+    if value > VERIFY_MAX_BUFFER:
+        raise click.BadParameter(
+            f"verify allows at most 1GiB: the Zig reference fills its whole buffer, so "
+            f"{value} bytes would have to be real memory (solve allows up to 128TiB)",
+            ctx,
+            param,
+        )
+    return value
 
 
 @main.command(epilog=VERIFY_EXIT_CODES)
 @click.argument("input_file", metavar="[INPUT]", required=False)
 @_strategy_option
-@_buffer_size_option
-@click.option("--rounds", type=click.IntRange(min=0), default=PART1_ROUNDS, show_default=True)
+@click.option(
+    "--buffer-size",
+    type=ByteSize(),
+    default=DEFAULT_BUFFER_SIZE,
+    show_default="8MiB",
+    callback=_verify_buffer,
+    help="Bytes in the fixed buffer, as for solve, but at most 1GiB (the reference fills "
+    "every byte of it).",
+)
+@click.option(
+    "--rounds",
+    type=click.IntRange(min=0, max=VERIFY_MAX_ROUNDS),
+    default=None,
+    help=f"Run exactly this many rounds (default {PART1_ROUNDS}; not with --part).",
+)
 @click.option(
     "--part",
     type=click.Choice(["2"]),
     default=None,
     help="2: instead of --rounds, run until no elf moves (part 2).",
 )
-@click.option("--temp-size", type=ByteSize(), default=DEFAULT_TEMP_SIZE, show_default=True)
+@click.option(
+    "--temp-size",
+    type=ByteSize(),
+    default=DEFAULT_TEMP_SIZE,
+    show_default=True,
+    callback=_verify_buffer,
+)
 @_what_if_options
 def verify(
     input_file: str | None,
     strategy: str,
     buffer_size: int,
-    rounds: int,
+    rounds: int | None,
     part: str | None,
     temp_size: int,
     read: str,
@@ -338,10 +570,12 @@ def verify(
     """Check aoc23 against the real Zig 0.11.0 compiler on your machine.
 
     Builds the bundled reference program (zig/day23.zig, cached after the first build),
-    runs it and aoc23 on INPUT (default: the bundled 70x70 input), and compares every
-    printed line, the exit status, where OutOfMemory happened, every byte of the fixed
-    buffers after each round, and every allocator call (what aoc23 trace shows). Needs
-    the ziglang package: pip install 'aoc23[zig]'.
+    runs it and aoc23 on INPUT (default: the bundled 70x70 input; - for stdin), and
+    compares every printed line, the exit status, where OutOfMemory happened, every byte
+    of the fixed buffers after each round, and every allocator call (what aoc23 trace
+    shows). INPUT is read once and both sides get the same bytes; the buffers are
+    compared as the reference runs, so nothing piles up on disk. Needs the ziglang
+    package: pip install 'ziglang==0.11.0'.
 
     \b
     Examples:
@@ -350,25 +584,29 @@ def verify(
     """
     from aoc23 import fidelity, reference
 
+    if rounds is not None and part is not None:
+        raise click.UsageError("--rounds and --part cannot be used together")
+    settings = _settings(buffer_size, temp_size, read, parse, free_input)
     try:
-        with _input_path(input_file) as path:
-            if not path.is_file():
-                raise PuzzleInputError("no such file")
-            settings = _settings(buffer_size, temp_size, read, parse, free_input)
-            case = fidelity.Case(
-                path,
-                strategy,
-                buffer_size,
-                None if part == "2" else rounds,
-                temp_size,
-                read=settings.read,
-                parse=settings.parse,
-                free_input=settings.free_input,
-                trace=True,
-            )
-            comparison = fidelity.compare(case, reference.build())
+        binary = reference.build()
+        text = _load(input_file)  # all of it (at most 64MiB): both sides get these bytes
+        case = fidelity.Case(
+            Path(input_file or BUNDLED_INPUT),
+            strategy,
+            buffer_size,
+            None if part == "2" else (PART1_ROUNDS if rounds is None else rounds),
+            temp_size,
+            read=settings.read,
+            parse=settings.parse,
+            free_input=settings.free_input,
+            trace=True,
+        )
+        comparison = fidelity.compare(case, binary, text)
     except PuzzleInputError as error:
-        _fail([render.input_error_line(error, input_file or "-")], error.exit_code)
+        _fail(
+            [render.input_error_line(error, "-" if input_file is None else input_file)],
+            error.exit_code,
+        )
     except reference.ZigUnavailable as error:
         _fail([f"error: {error}"], error.exit_code)
     with _reader_may_leave():
@@ -381,25 +619,16 @@ def verify(
 BUNDLED_INPUT = "data/blog-70x70.txt"
 
 
-def _load(input_file: str | None) -> bytes:
-    """INPUT's bytes, or the bundled 70x70 input's when none is given."""
+def _load(
+    input_file: str | None, settings: Settings | None = None, strategy: str | None = None
+) -> bytes:
+    """INPUT's bytes, or the bundled 70x70 input's when none is given (see
+    :func:`_read_input` for what ``settings`` and ``strategy`` bound)."""
     if input_file is None:
         from importlib import resources
 
         return resources.files("aoc23").joinpath(BUNDLED_INPUT).read_bytes()
-    return _read_input(input_file)
-
-
-@contextmanager
-def _input_path(source: str | None) -> Iterator[Path]:
-    if source is not None:
-        yield Path(source)
-        return
-    from importlib import resources
-
-    bundled = resources.files("aoc23").joinpath(BUNDLED_INPUT)
-    with resources.as_file(bundled) as path:
-        yield path
+    return _read_input(input_file, settings, strategy)
 
 
 TRACE_EXIT_CODES = """\b
@@ -407,7 +636,11 @@ Exit status:
   0  the rounds ran
   1  OutOfMemory (the trace still shows what happened up to it, and why)
   2  usage error
-  3  the puzzle input is missing, unreadable or not a day 23 grid"""
+  3  the puzzle input is missing, unreadable, too large or not a day 23 grid
+  70  internal error (a bug: AOC23_DEBUG=1 shows the traceback)
+  74  the output cannot be written (disk full, stdout closed, ...)
+  130  interrupted (Ctrl-C); 141  stdout's reader went away (| head);
+  143  terminated (SIGTERM)"""
 
 
 @main.command(epilog=TRACE_EXIT_CODES)
@@ -506,7 +739,7 @@ def trace(
     )
     progress = _TraceProgress(plan.rounds, streaming=output_format != "rich")
     try:
-        text = _load(input_file)
+        text = _load(input_file, settings, strategy)
         if output_format == "json":
             result = _trace_json(text, plan, progress)
         elif output_format == "csv":
@@ -542,7 +775,11 @@ class _TracePlan:
 
     @property
     def input_name(self) -> str:
-        return Path(self.input_file).name if self.input_file else "the bundled blog-70x70.txt"
+        return (
+            shown_path(Path(self.input_file).name)
+            if self.input_file
+            else "the bundled blog-70x70.txt"
+        )
 
     def what_ifs(self) -> tuple[str, ...]:
         settings = self.settings
@@ -617,7 +854,7 @@ def _trace_json(text: bytes, plan: _TracePlan, progress: _TraceProgress) -> anal
     _emit(
         machine.header_json(
             strategy=plan.strategy,
-            input=plan.input_file or "(bundled blog-70x70.txt)",
+            input=shown_path(plan.input_file) if plan.input_file else "(bundled blog-70x70.txt)",
             input_size=len(text),
             rounds=plan.rounds,
             part=2 if plan.rounds is None else None,
@@ -705,65 +942,122 @@ def _write_figures(
     html: str | None,
     svg: str | None,
 ) -> None:
+    from aoc23.outfile import write_atomically
     from aoc23.render import figure, report
 
     heading = _heading(result, text, plan)
     if svg is not None:
-        _write_file(svg, figure.figure_svg(result, heading))
+        write_atomically(svg, figure.figure_svg(result, heading), force=True)
     if html is not None:
-        _write_file(html, report.report_html(result, heading))
+        write_atomically(html, report.report_html(result, heading), force=True)
 
 
-def _write_file(path: str, content: str) -> None:
-    """Write ``content`` whole or not at all: into a temporary name beside ``path``, then
-    renamed over it."""
-    import os
-    import tempfile
-
-    target = Path(path)
-    try:
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-        )
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as sink:
-                sink.write(content)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temporary, 0o666 & ~umask)
-            os.replace(temporary, target)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-    except OSError as error:
-        _fail([f"error: {path}: cannot write: {error.strerror or error}"], EXIT_CANNOT_WRITE)
-
-
-EXIT_CANNOT_WRITE = 74
-"""An output file could not be written (as sysexits' EX_IOERR)."""
-
-
+EXIT_INTERNAL = 70
+"""A bug: an exception nobody expected (as sysexits' EX_SOFTWARE)."""
 EXIT_INTERRUPTED = 130
 """Ctrl-C, as a shell reports a process ended by SIGINT."""
 EXIT_BROKEN_PIPE = 141
 """The reader of stdout went away (e.g. ``| head``), as a shell reports SIGPIPE."""
+EXIT_TERMINATED = 143
+"""SIGTERM, as a shell reports it (after cleaning up: temporary files, the Zig child)."""
+
+
+class Stopped(BaseException):
+    """Raised by the SIGINT and SIGTERM handlers. Not a KeyboardInterrupt, so that nothing
+    between the signal and :func:`entry` treats it as one; every ``finally`` still runs."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _stop_on(signum: int, code: int) -> None:
+    def handler(_signum: int, _frame: FrameType | None) -> None:
+        raise Stopped(code)
+
+    signal.signal(signum, handler)
 
 
 def entry() -> None:
-    """The ``aoc23`` program: :func:`main`, with Ctrl-C and a closed pipe ending quietly."""
+    """The ``aoc23`` program: :func:`main`, with every way of ending mapped to one line on
+    stderr (at most) and a documented exit status; see :data:`EXIT_CODES`."""
+    _occupy_closed_standard_fds()
+    _guard_standard_streams()
+    _stop_on(signal.SIGINT, EXIT_INTERRUPTED)
+    _stop_on(signal.SIGTERM, EXIT_TERMINATED)
     try:
         code = main.main(prog_name="aoc23", standalone_mode=False)
+    except Stopped as stop:
+        sys.exit(stop.code)
     except click.exceptions.Abort:
         sys.exit(EXIT_INTERRUPTED)
     except click.ClickException as error:
-        error.show()
+        _show_usage_error(error)
         sys.exit(error.exit_code)
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(EXIT_BROKEN_PIPE)
+    except Aoc23Error as error:
+        _fail([f"error: {_one_line(str(error))}"], error.exit_code)
+    except Exception as error:
+        _internal_error(error)
+    failure = _swallowed_output_error()
+    if failure is not None:
+        _fail([f"error: {failure}"], failure.exit_code)
     sys.exit(code if isinstance(code, int) else 0)
 
 
+def _internal_error(error: Exception) -> NoReturn:
+    """The safety net: one line, status 70; the traceback only with ``AOC23_DEBUG=1``."""
+    if _debugging():
+        import traceback
+
+        if sys.stderr is not None:
+            with suppress(OSError, ValueError):
+                traceback.print_exception(error, file=sys.stderr)
+    hint = "" if _debugging() else " (AOC23_DEBUG=1 shows the traceback)"
+    _fail(
+        [f"error: internal error: {_one_line(f'{type(error).__name__}: {error}')}{hint}"],
+        EXIT_INTERNAL,
+    )
+
+
+def _debugging() -> bool:
+    return os.environ.get("AOC23_DEBUG", "").strip().lower() not in ("", "0", "no", "false", "off")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split("\n")).strip() or "(no message)"
+
+
+def _show_usage_error(error: click.ClickException) -> None:
+    """click's own message (a usage line, then ``Error: …``), unless stderr cannot take it."""
+    if sys.stderr is None:
+        return
+    with suppress(OSError, ValueError):
+        error.show()
+
+
+def _occupy_closed_standard_fds() -> None:
+    """Open /dev/null on any of fds 0-2 the caller closed (``2>&-``), so that no file this
+    process opens later lands there and receives what was meant for the closed stream.
+    ``sys.stdin``/``sys.stdout``/``sys.stderr`` stay None: a closed stream stays closed."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+
+
 def _console(record: bool = False) -> Console:
-    """A rich console whose closed pipe ends like every other (see ``_reader_may_leave``)."""
+    """A rich console on stdout whose closed pipe ends like every other (see
+    ``_reader_may_leave``); a closed stdout is an :class:`OutputError`, not silence."""
     from rich.console import Console
+
+    _stdout()
 
     class PipeAwareConsole(Console):
         def on_broken_pipe(self) -> None:
@@ -774,7 +1068,8 @@ def _console(record: bool = False) -> Console:
 
 def _silence_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's last flush cannot fail again."""
-    import os
-
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    try:
+        os.dup2(devnull, 1)
+    finally:
+        os.close(devnull)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 
 class Aoc23Error(Exception):
     """Base of every error the tool reports to the user without a traceback."""
@@ -66,8 +68,24 @@ class PuzzleInputError(Aoc23Error):
         return f"{source}:{self.line}:{self.column}: {self.message}"
 
 
+class OutputError(Aoc23Error):
+    """An output cannot be written: stdout closed or on a full disk, a file that cannot be
+    created. Nothing half-written is left behind (see :mod:`aoc23.outfile`)."""
+
+    exit_code = 74
+
+
 class AllocatorMisuse(Aoc23Error):
     """Something Zig would stop with a safety assertion (e.g. freeing memory it does not own).
 
     The tool itself never misuses an allocator, so the CLI does not catch this: it is a bug.
     """
+
+
+def shown_path(path: str | bytes) -> str:
+    """A file name fit for one line of an error message: bytes that are not UTF-8 (Python's
+    surrogate escapes) as ``\\xNN``, control characters such as a newline as ``\\n``."""
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )

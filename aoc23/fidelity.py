@@ -9,6 +9,7 @@ actually got, so even the pointers inside table headers must agree.
 from __future__ import annotations
 
 import itertools
+import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -205,21 +206,63 @@ def run_reference(
     )
 
 
-def compare(case: Case, binary: Path) -> Comparison:
+def compare(case: Case, binary: Path, contents: bytes | None = None) -> Comparison:
+    """Run the reference and aoc23 on ``case`` side by side and compare everything.
+
+    Both sides get the same bytes: ``contents`` (or the input file read once), written
+    to a private copy for the reference. Its buffer snapshots come through a FIFO and are
+    compared as they arrive, so no dump lands on disk however long the run; whatever
+    happens (an error, Ctrl-C, SIGTERM), the reference is killed and the scratch
+    directory removed."""
+    if contents is None:
+        contents = case.input_path.read_bytes()
+    text = bytes(contents)
     result = Comparison(case)
-    with tempfile.TemporaryDirectory() as scratch:
-        dump = Path(scratch) / "dump.bin"
-        zig = run_reference(case, binary, dump)
-        result.zig_lines, result.zig_exit = zig.stdout_lines, zig.exit_code
-        result.zig_trace = zig.trace_lines if case.trace else []
-        result.zig_memuse = _memuse_by_round(zig.stdout_lines)
-        result.zig_oom = zig.oom
-        if not dump.exists():
-            raise RuntimeError(f"the Zig reference did not start: {zig.stderr.strip()}")
-        snapshots = reference.iter_snapshots(dump)
-        _run_ours(case, result, _addresses(reference.read_addresses(dump)), snapshots)
-        result.snapshots_unmatched += sum(1 for _ in snapshots)
+    with tempfile.TemporaryDirectory(prefix="aoc23-verify-") as scratch:
+        copy = Path(scratch) / "input.txt"
+        copy.write_bytes(text)
+        fifo = Path(scratch) / "dump.fifo"
+        os.mkfifo(fifo)
+        args = reference.arguments(
+            binary,
+            copy,
+            case.strategy,
+            case.buffer_size,
+            case.rounds,
+            case.temp_size,
+            case.base_offset,
+            fifo,
+            case.options(),
+        )
+        with reference.started(args) as running:
+            stream = reference.DumpStream(fifo, running)
+            try:
+                bases = stream.addresses()
+                if bases is None:
+                    zig = running.finish()
+                    raise reference.ZigUnavailable(
+                        f"the Zig reference did not start: {zig.stderr.strip() or zig.exit_code}"
+                    )
+                snapshots = stream.snapshots()
+                _run_ours(case, result, _addresses(bases), snapshots, text)
+                result.snapshots_unmatched += sum(1 for _ in snapshots)
+            finally:
+                stream.close()
+            zig = running.finish()
+    result.zig_lines, result.zig_exit = zig.stdout_lines, zig.exit_code
+    result.zig_trace = zig.trace_lines if case.trace else []
+    result.zig_memuse = _memuse_by_round(zig.stdout_lines)
+    result.zig_oom = zig.oom
+    _fill_zig_memuse(result)
     return result
+
+
+def _fill_zig_memuse(result: Comparison) -> None:
+    """The checks were made before the reference's lines were all in: add its memuse."""
+    result.checks = [
+        RoundCheck(c.index, c.ours, result.zig_memuse.get(c.index), c.bytes_equal)
+        for c in result.checks
+    ]
 
 
 def _addresses(bases: tuple[int, ...]) -> Addresses:
@@ -229,7 +272,11 @@ def _addresses(bases: tuple[int, ...]) -> Addresses:
 
 
 def _run_ours(
-    case: Case, result: Comparison, addresses: Addresses, snapshots: Iterator[Snapshot]
+    case: Case,
+    result: Comparison,
+    addresses: Addresses,
+    snapshots: Iterator[Snapshot],
+    text: bytes,
 ) -> None:
     settings = Settings(
         case.buffer_size,
@@ -239,7 +286,6 @@ def _run_ours(
         parse=case.parse,
         free_input=case.free_input,
     )
-    text = case.input_path.read_bytes()
     program: Strategy | None = None
     tracer = TraceLines() if case.trace else None
     if tracer is not None:
@@ -251,7 +297,8 @@ def _run_ours(
                 result.ours_lines.append(render.answer_line(output))
                 continue
             result.ours_lines.append(render.round_line(output))
-            _check(result, program, output.memuse, next(snapshots, None))
+            if not _check(result, program, output.memuse, next(snapshots, None)):
+                return  # the reference has ended: nothing more to compare (a mismatch)
     except OutOfMemory as error:
         result.ours_exit = 1
         result.ours_oom = _report_of(error)
@@ -272,13 +319,14 @@ def _report_of(error: OutOfMemory) -> OomReport:
     )
 
 
-def _check(result: Comparison, program: Strategy, memuse: int, theirs: Snapshot | None) -> None:
+def _check(result: Comparison, program: Strategy, memuse: int, theirs: Snapshot | None) -> bool:
+    """Compare one snapshot; False when the reference has none (it has ended)."""
     index = len(result.checks)
     zig_memuse = result.zig_memuse.get(index)
     if theirs is None:
         result.snapshots_unmatched += 1
         result.checks.append(RoundCheck(index, memuse, zig_memuse, False))
-        return
+        return False
     buffers = program.buffers()
     equal: bool | None = None
     if buffers or theirs.buffers:
@@ -286,6 +334,7 @@ def _check(result: Comparison, program: Strategy, memuse: int, theirs: Snapshot 
             same_bytes(a, b) for a, b in zip(buffers, theirs.buffers, strict=True)
         )
     result.checks.append(RoundCheck(index, memuse, zig_memuse, equal))
+    return True
 
 
 def _memuse_by_round(lines: list[str]) -> dict[int, int]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypeVar
 from aoc23 import puzzle
 from aoc23.bitboard import Board
 from aoc23.errors import OutOfMemory
-from aoc23.zigstd.fs import read_file_alloc
+from aoc23.zigstd.fs import read_file_alloc, stat_size_of
 from aoc23.zigstd.hash_map import AutoHashMap
 from aoc23.zigstd.heap import FixedBufferAllocator, PageAllocator
 from aoc23.zigstd.keys import KeySpace
@@ -133,7 +133,7 @@ class Strategy:
 
     def load(self, text: bytes) -> None:
         with self.site(INPUT_SITES[self.settings.read]):
-            block = self._read(text)
+            block, text = self._read(text)
         elves = puzzle.parse(text)
         self.board = Board.around(elves)
         self.keys = KeySpace(self.board.window)
@@ -150,13 +150,16 @@ class Strategy:
             with self.site(FREE_INPUT_SITE):
                 self.allocator.free(block)
 
-    def _read(self, text: bytes) -> Slice:
+    def _read(self, text: bytes) -> tuple[Slice, bytes]:
+        """The input's block and the bytes the program goes on with: all of them for
+        readFileAlloc; for the exact read, those that fit the stat size it allocated."""
         if self.settings.read == "readfile":
-            return read_file_alloc(self.allocator, text)
-        block = self.allocator.alloc(len(text))
+            return read_file_alloc(self.allocator, text), text
+        block = self.allocator.alloc(stat_size_of(text))
+        text = text[: block.length]
         if block.buffer is not None:
             block.buffer.write(block.offset, text)
-        return block
+        return block, text
 
     def step(self, round_index: int) -> bool:
         raise NotImplementedError

@@ -170,7 +170,8 @@ def test_the_python_fill_is_chosen_when_the_compiled_one_is_missing(
 
 
 @pytest.mark.parametrize(
-    ("value", "python"), [("1", True), ("yes", True), ("0", False), ("", False)]
+    ("value", "python"),
+    [("1", True), ("yes", True), ("0", False), ("", False), ("no", False), (" Off ", False)],
 )
 def test_the_python_fill_is_chosen_when_asked_for(
     monkeypatch: pytest.MonkeyPatch, value: str, python: bool

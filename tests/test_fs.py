@@ -4,7 +4,7 @@ import pytest
 
 from aoc23.errors import OutOfMemory
 from aoc23.zigstd.array_list import grown_capacity
-from aoc23.zigstd.fs import read_file_alloc
+from aoc23.zigstd.fs import FileContents, read_file_alloc, readable_length
 from aoc23.zigstd.heap import FixedBufferAllocator, PageAllocator
 from aoc23.zigstd.mem import Allocator, Buffer
 
@@ -48,3 +48,29 @@ def test_page_allocator_reads_a_small_file_by_moving_it() -> None:
     block = read_file_alloc(Allocator(pages), b"#" * 56)
     assert pages.mapped == 4096
     assert block.buffer is not None and block.buffer.read(block.offset, 56) == b"#" * 56
+
+
+@pytest.mark.parametrize("stat_size", [0, 1, 56, 4096, 4970, 70_000])
+@pytest.mark.parametrize("buffer_len", [0, 1023, 1024, 4095, 4096, 5249, 7463, 20_000, 99_999])
+def test_readable_length_is_where_reading_starts_to_run_out(
+    stat_size: int, buffer_len: int
+) -> None:
+    longest = readable_length(buffer_len, stat_size)
+
+    def read(length: int) -> OutOfMemory | None:
+        fba = FixedBufferAllocator(Buffer(buffer_len, 0x10000))
+        try:
+            read_file_alloc(Allocator(fba), FileContents(b"#" * length, stat_size))
+        except OutOfMemory as error:
+            return error
+        return None
+
+    if longest >= 0:
+        assert read(longest) is None
+    failed = read(longest + 1)
+    assert failed is not None
+    longer = read(longest + 1 + 3 * buffer_len + 5000)  # far more: the same failure
+    assert longer is not None and (longer.size, longer.end_index) == (
+        failed.size,
+        failed.end_index,
+    )

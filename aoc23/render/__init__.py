@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aoc23.errors import OutOfMemory, PuzzleInputError
+from aoc23.errors import OutOfMemory, PuzzleInputError, shown_path
 from aoc23.simulation import Answer, RoundReport
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def out_of_memory_lines(error: OutOfMemory) -> list[str]:
 
 
 def input_error_line(error: PuzzleInputError, source: str) -> str:
-    return f"error: {error.located(source)}"
+    return f"error: {error.located(shown_path(source))}"
 
 
 def _mark(equal: bool | None) -> str:
@@ -58,8 +58,16 @@ def verify_verdict(comparison: Comparison) -> list[str]:
     if not problems:
         rounds = sum(1 for c in comparison.checks if c.zig is not None)
         calls = sum(1 for line in comparison.zig_trace if not line.startswith("Round "))
-        return [
+        verdict = [
             f"match: {rounds} rounds, every line, exit status and buffer byte agree, "
             f"and all {calls} allocator calls"
         ]
+        oom = comparison.zig_oom
+        if oom is not None:
+            when = "while loading" if oom.round is None else f"in round {oom.round}"
+            verdict.append(
+                f"both ran out of memory {when}, allocating {oom.site}: {oom.size} bytes "
+                f"at end_index {oom.end_index} of {oom.buffer_len}"
+            )
+        return verdict
     return [f"MISMATCH: {problem}" for problem in problems]

@@ -14,13 +14,21 @@ DELAY = 1.0
 """Seconds a run must last before the bar appears (short runs never show one)."""
 
 
+def _is_terminal(stream: Any) -> bool:
+    """False for a closed stream too (``2>&-`` makes ``sys.stderr`` None)."""
+    try:
+        return stream is not None and bool(stream.isatty())
+    except (OSError, ValueError):
+        return False
+
+
 class RoundProgress:
     """Call :meth:`round` for every round line and :meth:`close` at the end (or on error)."""
 
     def __init__(self, total: int | None, *, enabled: bool | None = None) -> None:
         self.total = total
         if enabled is None:
-            enabled = sys.stderr.isatty() and not sys.stdout.isatty()
+            enabled = _is_terminal(sys.stderr) and not _is_terminal(sys.stdout)
         self.enabled = enabled
         self.started = time.monotonic()
         self._live: Any = None

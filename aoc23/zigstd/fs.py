@@ -9,20 +9,62 @@ more free room than the file's size, for a moment.
 
 from __future__ import annotations
 
-from aoc23.zigstd.array_list import ArrayList
+from aoc23.zigstd.array_list import ArrayList, grown_capacity
 from aoc23.zigstd.mem import Allocator, Slice
 
 FIRST_READ_CAPACITY = 4096
 """``readAllArrayListAligned`` makes room for this many bytes before its first read."""
+SIZELESS_CAPACITY = 1024
+"""The list's first capacity when the file's stat size is 0 (a pipe, a device, ``/proc``)."""
+
+
+class FileContents(bytes):
+    """A file's bytes together with the size its ``fstat`` reported, which is what
+    ``readFileAlloc`` sizes its first allocation by: 0 for a pipe or a device, whatever
+    their length. Plain ``bytes`` stand for a regular file of exactly their length."""
+
+    stat_size: int
+
+    def __new__(cls, data: bytes, stat_size: int) -> FileContents:
+        contents = super().__new__(cls, data)
+        contents.stat_size = stat_size
+        return contents
+
+
+def stat_size_of(contents: bytes) -> int:
+    return contents.stat_size if isinstance(contents, FileContents) else len(contents)
+
+
+def readable_length(buffer_size: int, stat_size: int) -> int:
+    """The longest input ``readFileAlloc`` can read into a fresh fixed buffer of
+    ``buffer_size`` bytes from a file whose stat size is ``stat_size``; -1 when it fails
+    before reading a byte.
+
+    Reading stops only at a read that comes back short, so n bytes need a capacity of at
+    least n + 1 among those the list grows through; the list is the buffer's only
+    allocation, so each growth happens in place while it fits. Any input longer than
+    this runs out of memory at the same growth step, whatever its length.
+    """
+    capacity = stat_size if stat_size > 0 else SIZELESS_CAPACITY
+    if capacity > buffer_size:
+        return -1
+    if capacity < FIRST_READ_CAPACITY:
+        capacity = grown_capacity(capacity, FIRST_READ_CAPACITY)
+    longest = -1
+    while capacity <= buffer_size:
+        longest = capacity - 1
+        capacity = grown_capacity(capacity, capacity + 1)
+    return longest
 
 
 def read_file_alloc(allocator: Allocator, contents: bytes) -> Slice:
-    """Load ``contents`` (a regular file's bytes, its stat size exact) into a fresh allocation.
+    """Load ``contents`` into a fresh allocation, the first one sized by the stat size
+    (see :class:`FileContents`).
 
     ``max_bytes`` is taken as unlimited, so ``error.FileTooBig`` cannot happen.
     """
-    size = len(contents)
-    array = ArrayList.init_capacity(allocator, size if size > 0 else 1024)
+    size = stat_size_of(contents)
+    array = ArrayList.init_capacity(allocator, size if size > 0 else SIZELESS_CAPACITY)
     try:
         _read_all(array, contents)
         return array.to_owned_slice()

@@ -361,8 +361,10 @@ def fill_in_python(args: _FillArgs, echo: list[int] | None = None) -> list[int]:
 
 def _compiled_fill() -> Callable[[_FillArgs, list[int] | None], list[int]] | None:
     """The compiled twin of :func:`fill_in_python`, unless it was not built (no C compiler
-    at install time) or ``AOC23_PURE_PYTHON`` is set (to anything but 0)."""
-    if os.environ.get("AOC23_PURE_PYTHON", "0") not in ("", "0"):
+    at install time) or ``AOC23_PURE_PYTHON`` is set to a true value (anything but empty,
+    0, no, false or off)."""
+    chosen = os.environ.get("AOC23_PURE_PYTHON", "").strip().lower()
+    if chosen not in ("", "0", "no", "false", "off"):
         return None
     try:
         from aoc23.zigstd._fill import filled
