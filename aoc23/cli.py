@@ -17,7 +17,7 @@ import click
 
 from aoc23 import render
 from aoc23.errors import Aoc23Error, OutOfMemory, OutputError, PuzzleInputError, shown_path
-from aoc23.render.progress import RoundProgress
+from aoc23.render.progress import RoundProgress, Waiting, is_terminal
 from aoc23.simulation import PART1_ROUNDS, Answer, run
 from aoc23.strategies import DEFAULT_BUFFER_SIZE, DEFAULT_TEMP_SIZE, STRATEGIES, Settings
 from aoc23.zigstd.fs import FileContents, readable_length
@@ -588,7 +588,8 @@ def verify(
         raise click.UsageError("--rounds and --part cannot be used together")
     settings = _settings(buffer_size, temp_size, read, parse, free_input)
     try:
-        binary = reference.build()
+        with Waiting(f"building the Zig {reference.ZIG_VERSION} reference (once; cached after)"):
+            binary = reference.build()
         text = _load(input_file)  # all of it (at most 64MiB): both sides get these bytes
         case = fidelity.Case(
             Path(input_file or BUNDLED_INPUT),
@@ -601,7 +602,11 @@ def verify(
             free_input=settings.free_input,
             trace=True,
         )
-        comparison = fidelity.compare(case, binary, text)
+        progress = RoundProgress(case.rounds, enabled=is_terminal(sys.stderr))
+        try:
+            comparison = fidelity.compare(case, binary, text, on_round=progress.round)
+        finally:
+            progress.close()
     except PuzzleInputError as error:
         _fail(
             [render.input_error_line(error, "-" if input_file is None else input_file)],
@@ -799,7 +804,7 @@ class _TraceProgress:
 
     def __init__(self, total: int | None, *, streaming: bool) -> None:
         self.total = total
-        self.enabled = _stderr_is_terminal() and not (streaming and sys.stdout.isatty())
+        self.enabled = is_terminal(sys.stderr) and not (streaming and is_terminal(sys.stdout))
         self._bar: RoundProgress | None = None
         self._strategy: str | None = None
 
@@ -817,13 +822,6 @@ class _TraceProgress:
         if self._bar is not None:
             self._bar.close()
             self._bar = None
-
-
-def _stderr_is_terminal() -> bool:
-    try:
-        return sys.stderr is not None and sys.stderr.isatty()
-    except (OSError, ValueError):
-        return False
 
 
 def _run_trace(

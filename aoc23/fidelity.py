@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -206,14 +206,20 @@ def run_reference(
     )
 
 
-def compare(case: Case, binary: Path, contents: bytes | None = None) -> Comparison:
+def compare(
+    case: Case,
+    binary: Path,
+    contents: bytes | None = None,
+    on_round: Callable[[int, int], object] | None = None,
+) -> Comparison:
     """Run the reference and aoc23 on ``case`` side by side and compare everything.
 
     Both sides get the same bytes: ``contents`` (or the input file read once), written
     to a private copy for the reference. Its buffer snapshots come through a FIFO and are
     compared as they arrive, so no dump lands on disk however long the run; whatever
     happens (an error, Ctrl-C, SIGTERM), the reference is killed and the scratch
-    directory removed."""
+    directory removed. ``on_round(index, memuse)`` is told of each round line aoc23 prints
+    (a progress bar)."""
     if contents is None:
         contents = case.input_path.read_bytes()
     text = bytes(contents)
@@ -244,7 +250,7 @@ def compare(case: Case, binary: Path, contents: bytes | None = None) -> Comparis
                         f"the Zig reference did not start: {zig.stderr.strip() or zig.exit_code}"
                     )
                 snapshots = stream.snapshots()
-                _run_ours(case, result, _addresses(bases), snapshots, text)
+                _run_ours(case, result, _addresses(bases), snapshots, text, on_round)
                 result.snapshots_unmatched += sum(1 for _ in snapshots)
             finally:
                 stream.close()
@@ -277,6 +283,7 @@ def _run_ours(
     addresses: Addresses,
     snapshots: Iterator[Snapshot],
     text: bytes,
+    on_round: Callable[[int, int], object] | None = None,
 ) -> None:
     settings = Settings(
         case.buffer_size,
@@ -297,6 +304,8 @@ def _run_ours(
                 result.ours_lines.append(render.answer_line(output))
                 continue
             result.ours_lines.append(render.round_line(output))
+            if on_round is not None:
+                on_round(output.index, output.memuse)
             if not _check(result, program, output.memuse, next(snapshots, None)):
                 return  # the reference has ended: nothing more to compare (a mismatch)
     except OutOfMemory as error:

@@ -283,11 +283,13 @@ def test_ctrl_c_ends_with_130_and_keeps_the_lines_printed() -> None:
     assert b"Traceback" not in errors
 
 
-def run_with_terminal_stderr(*args: str, seconds: float) -> tuple[bytes, bytes, int]:
+def run_with_terminal_stderr(
+    *args: str, seconds: float, env: dict[str, str] | None = None
+) -> tuple[bytes, bytes, int]:
     """Run aoc23 with stderr on a pseudo-terminal and stdout on a pipe; Ctrl-C after a while."""
     controller, terminal = pty.openpty()
     command = [sys.executable, "-m", "aoc23", *args]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=terminal)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=terminal, env=env)
     os.close(terminal)
     seen = b""
     deadline = time.monotonic() + seconds
@@ -386,3 +388,27 @@ def test_a_piped_trace_shows_no_progress(tmp_path: Path) -> None:
     done = subprocess.run(command, capture_output=True, timeout=120)
     assert done.returncode == 0 and done.stderr == b""
     assert done.stdout.startswith(b"aoc23 trace: double")
+
+
+@pytest.mark.zig
+def test_verify_says_it_is_building_the_reference_on_a_terminal(tmp_path: Path) -> None:
+    empty_cache = {**os.environ, "AOC23_CACHE": str(tmp_path / "cache")}
+    out, terminal, code = run_with_terminal_stderr(
+        "verify", str(ROOT / "inputs" / "example.txt"), seconds=3, env=empty_cache
+    )
+    assert code == 130 and out == b""
+    assert b"building the Zig 0.11.0 reference (once; cached after)" in terminal
+
+
+@pytest.mark.zig
+def test_a_long_verify_shows_its_rounds_on_a_terminal(tmp_path: Path) -> None:
+    from aoc23 import reference
+
+    reference.build()
+    big = tmp_path / "big.txt"
+    big.write_bytes(generate(280, 280, 0.5, 23))
+    out, terminal, code = run_with_terminal_stderr(
+        "verify", str(big), "--part", "2", "--strategy", "double", seconds=4
+    )
+    assert code == 130 and out == b""
+    assert b"rounds (until no elf moves); memuse " in terminal

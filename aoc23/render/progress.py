@@ -7,6 +7,7 @@ progress enough, and a bar would tangle with them), and only after a second.
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from typing import Any
 
@@ -14,7 +15,7 @@ DELAY = 1.0
 """Seconds a run must last before the bar appears (short runs never show one)."""
 
 
-def _is_terminal(stream: Any) -> bool:
+def is_terminal(stream: Any) -> bool:
     """False for a closed stream too (``2>&-`` makes ``sys.stderr`` None)."""
     try:
         return stream is not None and bool(stream.isatty())
@@ -28,7 +29,7 @@ class RoundProgress:
     def __init__(self, total: int | None, *, enabled: bool | None = None) -> None:
         self.total = total
         if enabled is None:
-            enabled = _is_terminal(sys.stderr) and not _is_terminal(sys.stdout)
+            enabled = is_terminal(sys.stderr) and not is_terminal(sys.stdout)
         self.enabled = enabled
         self.started = time.monotonic()
         self._live: Any = None
@@ -65,3 +66,40 @@ class RoundProgress:
         )
         self._task = self._live.add_task("aoc23", total=self.total, memuse=0)
         self._live.start()
+
+
+class Waiting:
+    """``with Waiting("building …"):`` shows a spinner with that message on stderr while the
+    block runs, once it has lasted :data:`DELAY` seconds, and only when stderr is a
+    terminal; it leaves no trace behind."""
+
+    def __init__(self, message: str, *, enabled: bool | None = None) -> None:
+        self.message = message
+        self.enabled = is_terminal(sys.stderr) if enabled is None else enabled
+        self._timer: threading.Timer | None = None
+        self._status: Any = None
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Waiting:
+        if self.enabled:
+            self._timer = threading.Timer(DELAY, self._show)
+            self._timer.daemon = True
+            self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            if self._status is not None:
+                self._status.stop()
+            self._timer = self._status = None
+
+    def _show(self) -> None:
+        from rich.console import Console
+
+        with self._lock:
+            if self._timer is None:
+                return
+            self._status = Console(stderr=True).status(self.message)
+            self._status.start()
