@@ -241,12 +241,21 @@ def _axes(box: Box) -> str:
     return "\n".join(parts)
 
 
-def chart_legend(result: TraceResult, heading: Heading, x: float, y: float) -> str:
-    parts = []
+def _legend_rows(result: TraceResult, heading: Heading) -> list[tuple[str, str, str]]:
     entries = [(line.name, line.colour, line.dash) for line in chart_lines(result, heading)]
     if _buffer_on_chart(result, heading, chart_box(result, heading, 0, 1).top_bytes):
         entries.append((f"buffer: {heading.buffer_size} B", COLOURS["buffer"], "2 3"))
-    for index, (name, colour, dash) in enumerate(entries):
+    return entries
+
+
+def legend_entries(result: TraceResult, heading: Heading) -> int:
+    """How many rows :func:`chart_legend` draws (18 pixels each)."""
+    return len(_legend_rows(result, heading))
+
+
+def chart_legend(result: TraceResult, heading: Heading, x: float, y: float) -> str:
+    parts = []
+    for index, (name, colour, dash) in enumerate(_legend_rows(result, heading)):
         row_y = y + 18 * index
         dashes = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(
@@ -353,7 +362,7 @@ def map_svg(result: TraceResult, top: float) -> tuple[str, float]:
             f'<rect x="{x}" y="{legend_y - 10}" width="12" height="12" fill="{COLOURS[kind]}"/>'
         )
         parts.append(_text(x + 16, legend_y, KIND_WORDS[kind], size=11))
-        x += 28 + 6.5 * len(KIND_WORDS[kind])
+        x += 34 + 6 * len(KIND_WORDS[kind])
     return "\n".join(parts), legend_y - top + 10
 
 
@@ -363,7 +372,7 @@ def figure_svg(result: TraceResult, heading: Heading) -> str:
     chart, box = chart_svg(result, heading, top=70)
     legend_top = box.bottom + 60
     legend = chart_legend(result, heading, box.left, legend_top)
-    entries = len(chart_lines(result, heading)) + 1
+    entries = legend_entries(result, heading)
     map_top = legend_top + 18 * entries + 20
     bars, map_height = map_svg(result, map_top)
     height = map_top + map_height + 20

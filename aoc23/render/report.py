@@ -36,7 +36,7 @@ def report_html(result: TraceResult, heading: Heading) -> str:
     """The whole page."""
     data = page_data(result, heading)
     chart, box = figure.chart_svg(result, heading, top=30)
-    entries = len(figure.chart_lines(result, heading)) + 1
+    entries = figure.legend_entries(result, heading)
     legend = figure.chart_legend(result, heading, box.left, box.bottom + 60)
     chart_height = box.bottom + 60 + 18 * entries
     data["chart"] = {
