@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from html import escape
 
 from aoc23.analysis import BufferView, Segment, TraceResult
-from aoc23.render.trace import Heading, map_rows
+from aoc23.render.trace import Heading, map_rows, map_scale
 
 WIDTH = 960
 FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
@@ -316,14 +316,6 @@ def _failed_request(
         f"<title>{escape(event.site)}: {event.size} B did not fit</title></rect>"
     )
     return outline, max(end, left + width) + 6
-
-
-def map_scale(views: Sequence[BufferView]) -> int:
-    drawn = max((v.used for v in views), default=0)
-    sizes = [v.size for v in views if v.size is not None]
-    if sizes and max(sizes) <= 2 * max(drawn, 1):
-        return max(sizes)
-    return max(drawn, 1)
 
 
 def map_svg(result: TraceResult, top: float) -> tuple[str, float]:

@@ -9,7 +9,6 @@ The page carries its data as JSON and about a hundred lines of script; it loads 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from html import escape
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -18,13 +17,13 @@ from aoc23.analysis import BlockLog, BufferView, Repeat, TraceResult
 from aoc23.render import figure
 from aoc23.render.trace import (
     Heading,
-    _no_op_summary,
-    _signed,
     explanation,
     failure_text,
     forecast_check,
     forecast_text,
     loading_text,
+    map_scale,
+    row_cells,
 )
 
 BAR_LEFT = 110
@@ -158,7 +157,7 @@ def _scale(result: TraceResult, blocks: BlockLog) -> int:
         for index, opened in enumerate(blocks.memories)
         if opened.counted
     ]
-    return figure.map_scale(views)
+    return map_scale(views)
 
 
 def _bar_svg_height(data: dict[str, Any]) -> int:
@@ -222,27 +221,7 @@ def _requirements(result: TraceResult, heading: Heading) -> str:
 def _round_table(result: TraceResult) -> str:
     lines = []
     for row in result.rows:
-        if isinstance(row, Repeat):
-            like = row.like
-            cells: Sequence[str] = (
-                f"{row.first}…{row.last}",
-                "⋮",
-                _signed(like.growth),
-                str(like.live),
-                "⋮",
-                str(like.padding),
-                "each: " + (", ".join(f.site for f in like.no_op_frees) or "none"),
-            )
-        else:
-            cells = (
-                row.label,
-                str(row.memuse),
-                _signed(row.growth),
-                str(row.live),
-                str(row.stranded),
-                str(row.padding),
-                _no_op_summary(row.no_op_frees),
-            )
+        cells = row_cells(row)
         lines.append("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells) + "</tr>")
     head = "".join(
         f"<th>{name}</th>"

@@ -100,7 +100,7 @@ DROP_ORDER = ("no-op frees", "padding", "growth", "live")
 """Columns left out, in this order, when the terminal is too narrow for the table."""
 
 
-def _row_cells(row: TableRow) -> tuple[str, ...]:
+def row_cells(row: TableRow) -> tuple[str, ...]:
     if isinstance(row, Repeat):
         like = row.like
         return (
@@ -143,7 +143,7 @@ def round_table(rows: Sequence[TableRow], width: int, pages: bool = False) -> Gr
         )
     used = "mapped" if pages else "end_index"
     names = [used if name == "used" else name for name in COLUMNS]
-    cells = [_row_cells(row) for row in rows]
+    cells = [row_cells(row) for row in rows]
     dropped: list[str] = []
     for column in DROP_ORDER:
         if _fits(cells, names, width):
@@ -267,7 +267,7 @@ def sample_numbers(count: int, limit: int) -> list[int]:
     return sorted({round(i * step) for i in range(limit)})
 
 
-def _map_scale(views: Sequence[BufferView]) -> int:
+def map_scale(views: Sequence[BufferView]) -> int:
     drawn = max((v.used for v in views), default=0)
     sizes = [v.size for v in views if v.size is not None]
     if sizes and max(sizes) <= 2 * max(drawn, 1):
@@ -303,7 +303,7 @@ def buffer_map(result: TraceResult, width: int) -> Group:
     """One bar per sampled round (and per counted buffer), drawn from the block log."""
     rows = map_rows(result)
     failure = result.failure
-    scale = _map_scale([view for _, view in rows])
+    scale = map_scale([view for _, view in rows])
     label_width = max((len(label) for label, _ in rows), default=3)
     number_width = max((len(str(view.used)) for _, view in rows), default=1)
     extra = len(f" +{failure.event.size} ✗") if failure else 0
