@@ -193,6 +193,11 @@ def test_the_part_2_report_reaches_the_out_of_memory_and_charts_four_strategies(
     for strategy in ("naive", "tempalloc", "double", "page"):
         assert f"{strategy}: " in legend
     page.page.click("h1")
+    seen = [page.shown_used()]
+    for _ in records[1:]:
+        page.press("ArrowRight")
+        seen.append(page.shown_used())
+    assert seen == [record["memuse"] for record in records]
     page.press("End")
     assert page.text("#round-label").startswith("the OutOfMemory (new_cells, 36888 B")
     assert page.shown_used() == failure["end_index"] == records[-1]["memuse"]
