@@ -20,7 +20,7 @@ from aoc23.errors import Aoc23Error, OutOfMemory, OutputError, PuzzleInputError,
 from aoc23.render.progress import RoundProgress, Waiting, is_terminal
 from aoc23.simulation import PART1_ROUNDS, Answer, run
 from aoc23.strategies import DEFAULT_BUFFER_SIZE, DEFAULT_TEMP_SIZE, STRATEGIES, Settings
-from aoc23.zigstd.fs import FileContents, readable_length
+from aoc23.zigstd.fs import FileContents, readable_length, stat_size_of
 from aoc23.zigstd.hash_map import FILL_KIND
 
 if TYPE_CHECKING:
@@ -219,6 +219,17 @@ def _bytes_wanted(stat_size: int, settings: Settings | None, strategy: str | Non
     if settings.read == "exact":
         return min(enough, stat_size if stat_size <= settings.buffer_size else 0)
     return min(enough, readable_length(settings.buffer_size, stat_size) + 1)
+
+
+def _read_in_part(text: bytes, settings: Settings, strategy: str) -> bool:
+    """Whether ``text`` may be only the start of the input: the read stopped at the most
+    the program could hold (or a regular file is longer than what was read)."""
+    if len(text) < stat_size_of(text):
+        return True
+    if settings.read == "exact":
+        return False  # one read of the stat size: all of a regular file
+    wanted = _bytes_wanted(stat_size_of(text), settings, strategy)
+    return len(text) == wanted <= MAX_INPUT
 
 
 def _too_large() -> PuzzleInputError:
@@ -745,6 +756,8 @@ def trace(
     progress = _TraceProgress(plan.rounds, streaming=output_format != "rich")
     try:
         text = _load(input_file, settings, strategy)
+        if _read_in_part(text, settings, strategy):
+            plan = replace(plan, compare=False, bytes_read=len(text))
         if output_format == "json":
             result = _trace_json(text, plan, progress)
         elif output_format == "csv":
@@ -777,6 +790,8 @@ class _TracePlan:
     compare: bool
     input_file: str | None
     figures: bool
+    bytes_read: int | None = None
+    """Set when the input was read only as far as the buffer could hold it."""
 
     @property
     def input_name(self) -> str:
@@ -912,13 +927,14 @@ def _heading(result: analysis.TraceResult, text: bytes, plan: _TracePlan) -> Any
     return view.Heading(
         plan.strategy,
         plan.input_name,
-        len(text),
+        stat_size_of(text) or (0 if plan.bytes_read is not None else len(text)),
         result.elves,
         plan.rounds,
         plan.settings.buffer_size,
         plan.what_ifs(),
         fixed_buffer=cls.fixed_buffer,
         two_buffers=cls.fixed_buffers == 2,
+        bytes_read=plan.bytes_read,
     )
 
 

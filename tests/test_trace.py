@@ -203,3 +203,28 @@ def test_svg_and_html_are_written_with_every_format(tmp_path: Path) -> None:
             "\u2009", " "
         )
         assert html.read_text().startswith("<!doctype html>")
+
+
+def test_an_input_longer_than_the_buffer_holds_is_traced_as_far_as_zig_reads_it(
+    tmp_path: Path,
+) -> None:
+    """readFileAlloc asks for the file's stat size first: 5000 bytes do not fit in 1000,
+    so nothing is read, and no other strategy can be run on a part of the input."""
+    path = tmp_path / "wide.txt"
+    path.write_bytes(b"#" * 5000)
+    result = invoke("trace", str(path), "--buffer-size", "1000")
+    assert result.exit_code == 1
+    assert "wide.txt (5000 B, 0 B read)" in result.stdout
+    assert "asked main for 5000 bytes" in result.stdout
+    assert "Other strategies: not run" in result.stdout
+    lines = invoke("trace", str(path), "--buffer-size", "1000", "--format", "json").stdout
+    records = [json.loads(line) for line in lines.splitlines()]
+    assert records[-1]["type"] == "out_of_memory" and records[-1]["size"] == 5000
+    assert not [r for r in records if r["type"] == "requirement"]
+
+
+def test_an_endless_input_is_traced_to_the_read_that_fails() -> None:
+    result = invoke("trace", "/dev/zero")
+    assert result.exit_code == 1
+    assert "zero (size unknown, 7779783 B read)" in result.stdout
+    assert "OutOfMemory while loading: the input (readFileAlloc) asked main for" in result.stdout

@@ -58,10 +58,14 @@ class Heading:
     what_ifs: tuple[str, ...] = ()
     fixed_buffer: bool = True
     two_buffers: bool = False
+    bytes_read: int | None = None
+    """Set when only this much of the input was read: as far as the buffer could hold it."""
 
     @property
     def length(self) -> str:
-        return "part 2 (until no elf moves)" if self.rounds is None else f"{self.rounds} rounds"
+        if self.rounds is None:
+            return "part 2 (until no elf moves)"
+        return "1 round" if self.rounds == 1 else f"{self.rounds} rounds"
 
 
 def _lead(words: str, style: str) -> Text:
@@ -74,9 +78,10 @@ def _lead(words: str, style: str) -> Text:
 def heading(info: Heading, answers: Mapping[int, int] | None = None) -> Text:
     text = _lead(f"aoc23 trace: {info.strategy}", "bold")
     elves = f", {info.elves} elves" if info.elves else ""
-    text.append(
-        f" · {info.input_name} ({info.input_size} B{elves}) · {info.length} · " + _memory_of(info)
-    )
+    size = f"{info.input_size} B" if info.input_size else "size unknown"
+    if info.bytes_read is not None:
+        size += f", {info.bytes_read} B read"
+    text.append(f" · {info.input_name} ({size}{elves}) · {info.length} · " + _memory_of(info))
     if answers:
         text.append(" · " + ", ".join(f"part{p}: {v}" for p, v in sorted(answers.items())))
     if info.what_ifs:
@@ -184,6 +189,9 @@ def round_table(rows: Sequence[TableRow], width: int, pages: bool = False) -> Gr
 def loading_text(site_peaks: Mapping[str, int], pages: bool) -> Text:
     """How much room each step of loading needed at its peak."""
     text = _lead("Loading peaks: ", "bold")
+    if not site_peaks:
+        text.append("nothing was allocated before the first request failed.")
+        return text
     used = "bytes mapped" if pages else "end_index"
     parts = [f"{site} took {used} to {peak}" for site, peak in site_peaks.items()]
     consequence = "." if pages else "; a smaller buffer fails right there."
@@ -268,9 +276,11 @@ def sample_numbers(count: int, limit: int) -> list[int]:
 
 
 def map_scale(views: Sequence[BufferView]) -> int:
+    """The bytes a map's bars span: the most used, or the whole buffer when that is at most
+    twice as much (or nothing was used)."""
     drawn = max((v.used for v in views), default=0)
     sizes = [v.size for v in views if v.size is not None]
-    if sizes and max(sizes) <= 2 * max(drawn, 1):
+    if sizes and (drawn == 0 or max(sizes) <= 2 * drawn):
         return max(sizes)
     return max(drawn, 1)
 
@@ -507,4 +517,17 @@ def trace_view(result: TraceResult, info: Heading, width: int) -> list[Renderabl
         parts.extend([forecast_text(result.forecast), Text()])
     if result.requirements:
         parts.append(requirements_table(result.requirements, info.length))
+    elif info.bytes_read is not None:
+        parts.append(partial_input_text(info))
     return parts
+
+
+def partial_input_text(info: Heading) -> Text:
+    """Why the other strategies and the smallest buffers are missing."""
+    text = _lead("Other strategies: ", "bold")
+    text.append(
+        f"not run, and no smallest buffer measured: like the Zig program, aoc23 read the input "
+        f"only as far as the {info.buffer_size}-byte buffer could hold it ({info.bytes_read} B); "
+        "a larger --buffer-size reads more."
+    )
+    return text
