@@ -780,7 +780,7 @@ def trace_run(
     on_event: Tracer | None = None,
     on_record: Callable[[RoundRecord], object] | None = None,
     compare_strategies: bool = True,
-    keep_blocks: bool = True,
+    keep_history: bool = True,
     on_progress: Callable[[str, int, int], object] | None = None,
 ) -> TraceResult:
     """Run ``strategy`` traced, then (unless told not to) every other strategy once more
@@ -789,10 +789,11 @@ def trace_run(
     ``on_event`` sees every event and ``on_record`` every record as they happen, so a
     caller can stream them; ``on_progress(strategy, record number, memuse)`` is called at
     each record. An OutOfMemory ends the run; it is returned as ``failure``. Memory kept
-    grows only with what is drawn: per-record numbers, table rows that differ, and (with
-    ``keep_blocks``) one entry per segment that was in place at some record.
+    grows only with what is drawn: table rows that differ and, with ``keep_history`` (what
+    a map, a timeline or a chart needs), each record's numbers and one entry per segment
+    that was in place at some record. Without it, a run of any length keeps the same.
     """
-    ledger = Ledger(BlockLog() if keep_blocks else None)
+    ledger = Ledger(BlockLog() if keep_history else None)
     series = Series()
     collapser = Collapser()
     fixed = STRATEGIES[strategy].fixed_buffer
@@ -804,7 +805,8 @@ def trace_run(
         if on_event is not None:
             on_event(event)
         if record is not None:
-            series.add(record)
+            if keep_history:
+                series.add(record)
             collapser.add(record)
             early.add(record)
             if on_progress is not None:

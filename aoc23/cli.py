@@ -854,7 +854,7 @@ def _run_trace(
         plan.rounds,
         until_settled=plan.rounds is None,
         compare_strategies=plan.compare,
-        keep_blocks=plan.figures or not streams,
+        keep_history=plan.figures or not streams,
         on_progress=progress,
         **streams,
     )

@@ -283,3 +283,30 @@ def test_merged_views_keep_the_totals() -> None:
     assert len(merged.segments) == 5 < len(whole.segments) == 33
     for kind in analysis.KINDS:
         assert merged.total(kind) == whole.total(kind)
+
+
+def _peak_bytes_of_a_streamed_run(rounds: int) -> int:
+    import tracemalloc
+
+    example = (Path(__file__).resolve().parent.parent / "inputs" / "example.txt").read_bytes()
+    settings = Settings(buffer_size=analysis.UNLIMITED)
+    tracemalloc.start()
+    try:
+        analysis.trace_run(
+            example,
+            "naive",
+            settings,
+            rounds,
+            compare_strategies=False,
+            keep_history=False,
+            on_record=lambda record: None,
+        )
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_streamed_trace_keeps_the_same_memory_however_many_rounds() -> None:
+    """What CSV and JSON keep does not grow with the rounds (naive strands a table each)."""
+    short, long = _peak_bytes_of_a_streamed_run(500), _peak_bytes_of_a_streamed_run(5000)
+    assert long - short < 64 * 1024, (short, long)
