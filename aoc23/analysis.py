@@ -603,12 +603,21 @@ def requirement(
 
 
 def _requirement_of(strategy: str, ledger: Ledger) -> Requirement:
-    """What a run that did not run out of memory needed, from its high-water marks."""
-    if not STRATEGIES[strategy].fixed_buffer:
-        return Requirement(strategy, None, peak_mapped=ledger.high_water("pages"))
-    need = max(ledger.high_water("main"), ledger.high_water("second"))
-    temp = ledger.high_water("temp") if "temp" in ledger.memories else None
-    return Requirement(strategy, need, temp=temp)
+    """What a run that did not run out of memory needed, from its high-water marks: each
+    allocator's, by what sizes it (the strategy's allocators say)."""
+    specs = STRATEGIES[strategy].allocators
+
+    def most(sized_by: str | None, kind: str = "fixed") -> int | None:
+        marks = [
+            ledger.high_water(a.name)
+            for a in specs
+            if a.sized_by == sized_by and a.kind == kind and a.name in ledger.memories
+        ]
+        return max(marks) if marks else None
+
+    return Requirement(
+        strategy, most("buffer_size"), temp=most("temp_size"), peak_mapped=most(None, "pages")
+    )
 
 
 @dataclass

@@ -214,7 +214,7 @@ def _bytes_wanted(stat_size: int, settings: Settings | None, strategy: str | Non
     """How many bytes to read: one more than the program could hold (so a longer input
     runs out of memory where Zig's does), and at most one more than :data:`MAX_INPUT`."""
     enough = MAX_INPUT + 1
-    if settings is None or strategy == "page":
+    if settings is None or strategy is None or not STRATEGIES[strategy].fixed_buffer:
         return enough
     if settings.read == "exact":
         return min(enough, stat_size if stat_size <= settings.buffer_size else 0)

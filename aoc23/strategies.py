@@ -94,15 +94,48 @@ class CallSite:
             error.site = name
 
 
+AllocatorKind = Literal["fixed", "pages"]
+
+
+@dataclass(frozen=True)
+class AllocatorSpec:
+    """One allocator a strategy uses, under the name its trace events carry.
+
+    ``sized_by`` names the setting that sizes its buffer (None: the page allocator has
+    none); ``counted`` says whether the printed memuse includes it."""
+
+    name: str
+    kind: AllocatorKind
+    sized_by: Literal["buffer_size", "temp_size"] | None
+    counted: bool = True
+
+
+MAIN = AllocatorSpec("main", "fixed", "buffer_size")
+SECOND = AllocatorSpec("second", "fixed", "buffer_size")
+TEMP = AllocatorSpec("temp", "fixed", "temp_size", counted=False)
+PAGES = AllocatorSpec("pages", "pages", None)
+
+
 class Strategy:
-    """The blog's ``main``: a main allocator, the input, and ``grid.cells``."""
+    """The blog's ``main``: a main allocator, the input, and ``grid.cells``.
+
+    What the rest of aoc23 knows of a strategy is on its class: its ``name``, its
+    ``summary`` (the help text), its ``allocators`` and what its memuse is
+    (``memuse_means``); ``fixed_buffer`` and ``fixed_buffers`` follow from the allocators."""
 
     name: ClassVar[str]
     summary: ClassVar[str]
-    fixed_buffer: ClassVar[bool] = True
+    allocators: ClassVar[tuple[AllocatorSpec, ...]] = (MAIN,)
+    memuse_means: ClassVar[str] = "end_index"
+    fixed_buffer: ClassVar[bool]
     """Whether memuse is a fixed buffer's end_index (so the buffer can run out)."""
-    fixed_buffers: ClassVar[int] = 1
+    fixed_buffers: ClassVar[int]
     """How many buffers of --buffer-size bytes it uses."""
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        cls.fixed_buffer = any(a.kind == "fixed" and a.counted for a in cls.allocators)
+        cls.fixed_buffers = sum(1 for a in cls.allocators if a.sized_by == "buffer_size")
 
     def __init__(self, settings: Settings, tracer: Tracer | None = None) -> None:
         self.settings = settings
@@ -116,19 +149,23 @@ class Strategy:
     def _main_allocator(self) -> Allocator:
         buffer = Buffer(self.settings.buffer_size, self.settings.addresses.main)
         self.fba = FixedBufferAllocator(buffer)
-        self.main_raw = self._traced(self.fba, "main", buffer.base)
+        self.main_raw = self._traced(self.fba, MAIN, buffer.base)
         return Allocator(self.main_raw)
 
-    def _traced(
-        self, raw: Raw, name: str, base: int, *, counted: bool = True
-    ) -> Raw | LoggingAllocator:
+    def _traced(self, raw: Raw, spec: AllocatorSpec, base: int) -> Raw | LoggingAllocator:
         """``raw`` itself, or behind a LoggingAllocator when the run is traced."""
         if self.tracer is None:
             return raw
         from aoc23.zigstd.logging import LoggingAllocator
 
         return LoggingAllocator(
-            raw, name, self.tracer, self.site.current, base=base, counted=counted
+            raw,
+            spec.name,
+            self.tracer,
+            self.site.current,
+            base=base,
+            kind=spec.kind,
+            counted=spec.counted,
         )
 
     def load(self, text: bytes) -> None:
@@ -217,11 +254,12 @@ class TempAlloc(Strategy):
         "the blog's step_with_tempalloc: new_cells in a fresh temporary buffer "
         "(--temp-size), copied back into grid.cells; end_index stays put"
     )
+    allocators = (MAIN, TEMP)
 
     def step(self, round_index: int) -> bool:
         board = self.make_room()
         temp = Buffer(self.settings.temp_size, self.settings.addresses.temp)
-        scratch = self._traced(FixedBufferAllocator(temp), "temp", temp.base, counted=False)
+        scratch = self._traced(FixedBufferAllocator(temp), TEMP, temp.base)
         new_cells = AutoHashMap(Allocator(scratch), self.keys)
         with self.site("new_cells (temporary buffer)"):
             new_cells.ensure_total_capacity(self.cells.count())
@@ -237,21 +275,22 @@ class Double(Strategy):
         "the blog's fix 3: two buffers of --buffer-size bytes; each step resets the other "
         "one and builds new_cells there; memuse is both end_index values added"
     )
-    fixed_buffers = 2
+    allocators = (MAIN, SECOND)
+    memuse_means = "end_index of both buffers"
 
     def __init__(self, settings: Settings, tracer: Tracer | None = None) -> None:
         super().__init__(settings, tracer)
         other = Buffer(settings.buffer_size, settings.addresses.second)
         self.fbas = (self.fba, FixedBufferAllocator(other))
-        self.raws = (self.main_raw, self._traced(self.fbas[1], "second", other.base))
-        self.allocators = (self.allocator, Allocator(self.raws[1]))
+        self.raws = (self.main_raw, self._traced(self.fbas[1], SECOND, other.base))
+        self.both = (self.allocator, Allocator(self.raws[1]))
         self.current = 0
 
     def step(self, round_index: int) -> bool:
         board = self.make_room()
         target = 1 - self.current
         self.raws[target].reset()
-        new_cells = AutoHashMap(self.allocators[target], self.keys)
+        new_cells = AutoHashMap(self.both[target], self.keys)
         with self.site("new_cells (other buffer)"):
             new_cells.ensure_total_capacity(self.cells.count())
         moved = self.fill_next(new_cells, board, round_index)
@@ -274,11 +313,12 @@ class Page(Naive):
         "the blog's fix 2: std.heap.page_allocator; every block is mapped as whole "
         "4096-byte pages and a free unmaps it; memuse is the bytes mapped"
     )
-    fixed_buffer = False
+    allocators = (PAGES,)
+    memuse_means = "bytes mapped"
 
     def _main_allocator(self) -> Allocator:
         self.pages = PageAllocator(self.settings.addresses.pages)
-        return Allocator(self._traced(self.pages, "pages", self.settings.addresses.pages))
+        return Allocator(self._traced(self.pages, PAGES, self.settings.addresses.pages))
 
     def memuse(self) -> int:
         return self.pages.mapped

@@ -27,6 +27,7 @@ class LoggingAllocator:
         site: Callable[[], str],
         *,
         base: int,
+        kind: str,
         counted: bool = True,
     ) -> None:
         self.raw = raw
@@ -34,9 +35,7 @@ class LoggingAllocator:
         self.tracer = tracer
         self.site = site
         self.base = base
-        capacity = raw.usage()[1]
-        kind = "pages" if capacity is None else "fixed"
-        tracer(Opened(name, kind, capacity, base, counted))
+        tracer(Opened(name, kind, raw.usage()[1], base, counted))
 
     def usage(self) -> tuple[int, int | None]:
         return self.raw.usage()
