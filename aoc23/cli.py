@@ -26,7 +26,7 @@ from aoc23.zigstd.hash_map import FILL_KIND
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from aoc23 import analysis
+    from aoc23 import analysis, ledger
 
 EXIT_CODES = """\b
 Exit status:
@@ -425,9 +425,9 @@ def solve(
         text = _read_input(input_file, settings, strategy)
         for output in run(text, strategy, settings, rounds=limit, until_settled=until_settled):
             if isinstance(output, Answer):
-                _emit(render.answer_line(output))
+                _emit(output.line())
             else:
-                _emit(render.round_line(output))
+                _emit(output.line())
                 progress.round(output.index, output.memuse)
     except PuzzleInputError as error:
         progress.close()
@@ -906,7 +906,7 @@ def _trace_csv(text: bytes, plan: _TracePlan, progress: _TraceProgress) -> analy
     )
 
 
-def _failure_error(failure: analysis.Failure) -> OutOfMemory:
+def _failure_error(failure: ledger.Failure) -> OutOfMemory:
     """The OutOfMemory a traced run ended in, as ``solve`` reports it."""
     event = failure.event
     error = OutOfMemory(

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aoc23 import reference, render
+from aoc23 import reference
 from aoc23.errors import OutOfMemory
 from aoc23.events import (
     Alloc,
@@ -301,9 +301,9 @@ def _run_ours(
         program = load(text, case.strategy, settings, tracer)
         for output in play(program, case.rounds, case.rounds is None):
             if isinstance(output, Answer):
-                result.ours_lines.append(render.answer_line(output))
+                result.ours_lines.append(output.line())
                 continue
-            result.ours_lines.append(render.round_line(output))
+            result.ours_lines.append(output.line())
             if on_round is not None:
                 on_round(output.index, output.memuse)
             if not _check(result, program, output.memuse, next(snapshots, None)):

@@ -24,11 +24,18 @@ class RoundReport:
     memuse: int
     strategy: Strategy
 
+    def line(self) -> str:
+        """The blog's own line: ``Round i memuse: N``."""
+        return f"Round {self.index} memuse: {self.memuse}"
+
 
 @dataclass(frozen=True)
 class Answer:
     part: int
     value: int
+
+    def line(self) -> str:
+        return f"part{self.part}: {self.value}"
 
 
 Output = RoundReport | Answer

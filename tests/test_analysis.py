@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from aoc23 import analysis, simulation
-from aoc23.events import Event, Free
+from aoc23.errors import OutOfMemory
+from aoc23.events import Event
+from aoc23.ledger import Repeat, RoundRecord
 from aoc23.strategies import STRATEGIES, Settings
 
 BLOG = (Path(__file__).resolve().parent.parent / "inputs" / "blog-70x70.txt").read_bytes()
@@ -32,9 +34,9 @@ B = table_bytes(ELVES)
 READ_PEAK = S + S // 2 + 8
 
 
-def records(strategy: str, rounds: int, **what_if: object) -> list[analysis.RoundRecord]:
+def records(strategy: str, rounds: int, **what_if: object) -> list[RoundRecord]:
     settings = replace(Settings(), **what_if)  # type: ignore[arg-type]
-    seen: list[analysis.RoundRecord] = []
+    seen: list[RoundRecord] = []
     analysis.trace_run(
         BLOG, strategy, settings, rounds, compare_strategies=False, on_record=seen.append
     )
@@ -128,7 +130,7 @@ def test_the_forecast_round_is_where_the_simulation_runs_out() -> None:
         BLOG, "naive", Settings(buffer_size=1_000_000), 2, compare_strategies=False
     )
     expected = result.forecast.out_of_memory_round if result.forecast else None
-    with pytest.raises(analysis.OutOfMemory) as failure:
+    with pytest.raises(OutOfMemory) as failure:
         list(simulation.run(BLOG, "naive", Settings(buffer_size=1_000_000), rounds=None))
     assert failure.value.round == expected == 25
 
@@ -160,7 +162,7 @@ def test_the_smallest_buffer_works_and_one_byte_less_does_not(strategy: str) -> 
         assert strategy == "page" and need.peak_mapped == 90112
         return
     list(simulation.run(BLOG, strategy, Settings(buffer_size=need.buffer), rounds=3))
-    with pytest.raises(analysis.OutOfMemory):
+    with pytest.raises(OutOfMemory):
         list(simulation.run(BLOG, strategy, Settings(buffer_size=need.buffer - 1), rounds=3))
 
 
@@ -189,22 +191,9 @@ def _outputs(strategy: str, settings: Settings, tracer: object) -> list[object]:
     try:
         for output in simulation.run(BLOG, strategy, settings, rounds=12, tracer=tracer):  # type: ignore[arg-type]
             seen.append(getattr(output, "memuse", output))
-    except analysis.OutOfMemory as error:
+    except OutOfMemory as error:
         seen.append(("oom", error.round, error.site, error.size))
     return seen
-
-
-def test_segments_always_cover_exactly_what_is_used() -> None:
-    events: list[Event] = []
-    settings = Settings(parse="grow", free_input=True)
-    list(simulation.run(BLOG, "double", settings, rounds=3, tracer=events.append))
-    ledger = analysis.Ledger()
-    for event in events:
-        ledger.apply(event)
-        for view in ledger.views():
-            if view.kind == "fixed":
-                assert sum(s.length for s in view.segments) == view.used
-    assert any(isinstance(e, Free) and not e.reclaimed for e in events)
 
 
 def test_part_2_in_the_default_buffer_runs_out_where_the_early_forecast_said() -> None:
@@ -219,7 +208,7 @@ def test_part_2_in_the_default_buffer_runs_out_where_the_early_forecast_said() -
 
 
 def test_folded_rows_cover_every_record_once_and_keep_the_numbers() -> None:
-    seen: list[analysis.RoundRecord] = []
+    seen: list[RoundRecord] = []
     result = analysis.trace_run(
         BLOG,
         "naive",
@@ -231,7 +220,7 @@ def test_folded_rows_cover_every_record_once_and_keep_the_numbers() -> None:
     )
     covered: list[int] = []
     for row in result.rows:
-        if isinstance(row, analysis.Repeat):
+        if isinstance(row, Repeat):
             covered.extend(range(row.first, row.last + 1))
             assert row.like == seen[row.first] and row.upto == seen[row.last]
             for record in seen[row.first : row.last + 1]:
@@ -247,42 +236,6 @@ def test_folded_rows_cover_every_record_once_and_keep_the_numbers() -> None:
 def test_short_runs_are_never_folded() -> None:
     result = analysis.trace_run(BLOG, "naive", Settings(), 20, compare_strategies=False)
     assert [r.label for r in result.rows] == [*map(str, range(20)), "end"]  # type: ignore[union-attr]
-
-
-@pytest.mark.parametrize("strategy", list(STRATEGIES))
-@pytest.mark.parametrize("what_if", [{}, {"parse": "grow", "free_input": True}])
-def test_the_block_log_rebuilds_every_records_layout(
-    strategy: str, what_if: dict[str, object]
-) -> None:
-    """The layout drawn for record k from the log is the ledger's own at record k."""
-    settings = replace(Settings(), **what_if)  # type: ignore[arg-type]
-    log = analysis.BlockLog()
-    ledger = analysis.Ledger(log)
-    live_views: list[tuple[analysis.BufferView, ...]] = []
-
-    def observe(event: Event) -> None:
-        if ledger.apply(event) is not None:
-            live_views.append(tuple(v for v in ledger.views() if v.counted))
-
-    list(simulation.run(BLOG, strategy, settings, rounds=6, tracer=observe))
-    numbers = list(range(len(live_views)))
-    rebuilt = log.views_at_each(numbers, merge=False)
-    for number in numbers:
-        ours = [(v.name, v.used, v.segments) for v in rebuilt[number]]
-        live = [(v.name, v.used, v.segments) for v in live_views[number]]
-        assert ours == live, number
-
-
-def test_merged_views_keep_the_totals() -> None:
-    result = analysis.trace_run(BLOG, "naive", Settings(), 30, compare_strategies=False)
-    assert result.blocks is not None
-    (merged,) = result.blocks.views_at_each([30])[0]
-    (whole,) = result.blocks.views_at(30)
-    # the input, its padding, the stranded first table, 29 stranded new_cells, the live one
-    assert [s.site for s in merged.segments][2:] == ["grid.cells", "new_cells", "new_cells"]
-    assert len(merged.segments) == 5 < len(whole.segments) == 33
-    for kind in analysis.KINDS:
-        assert merged.total(kind) == whole.total(kind)
 
 
 def _peak_bytes_of_a_streamed_run(rounds: int) -> int:

@@ -51,3 +51,14 @@ def test_events_are_plain_data() -> None:
 def test_the_puzzle_knows_nothing_of_memory() -> None:
     ours = {n for n in imports_of(PACKAGE / "puzzle.py") if n.startswith("aoc23")}
     assert ours <= {"aoc23.errors", "aoc23.errors.PuzzleInputError"}
+
+
+def test_the_ledger_only_replays_events() -> None:
+    ours = {n for n in imports_of(PACKAGE / "ledger.py") if n.startswith("aoc23")}
+    assert all(n.startswith("aoc23.events") for n in ours), ours
+
+
+def test_the_proof_does_not_lean_on_what_it_shows() -> None:
+    """fidelity compares the simulation with Zig; the renderers draw its verdict."""
+    ours = {n for n in imports_of(PACKAGE / "fidelity.py") if n.startswith("aoc23")}
+    assert not any(n.startswith("aoc23.render") for n in ours), ours

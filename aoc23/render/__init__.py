@@ -5,21 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aoc23.errors import OutOfMemory, PuzzleInputError, shown_path
-from aoc23.simulation import Answer, RoundReport
 
 if TYPE_CHECKING:
     from rich.table import Table
 
     from aoc23.fidelity import Comparison
-
-
-def round_line(report: RoundReport) -> str:
-    """The blog's own line: ``Round i memuse: N``."""
-    return f"Round {report.index} memuse: {report.memuse}"
-
-
-def answer_line(answer: Answer) -> str:
-    return f"part{answer.part}: {answer.value}"
 
 
 def out_of_memory_lines(error: OutOfMemory) -> list[str]:

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from aoc23.analysis import BufferView, Segment, TraceResult
+from aoc23.analysis import TraceResult
+from aoc23.ledger import BufferView, Segment
 from aoc23.render.trace import Heading, map_rows, map_scale
 
 WIDTH = 960

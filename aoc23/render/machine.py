@@ -9,7 +9,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from aoc23.analysis import Failure, Forecast, Requirement, RoundRecord
+from aoc23.analysis import Requirement
 from aoc23.events import (
     Alloc,
     AllocFailed,
@@ -21,6 +21,7 @@ from aoc23.events import (
     Resize,
     RoundStarted,
 )
+from aoc23.ledger import Failure, Forecast, RoundRecord
 
 FORMAT_VERSION = 1
 EVENT_TYPES: dict[type, str] = {

@@ -13,7 +13,8 @@ from html import escape
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from aoc23.analysis import BlockLog, BufferView, Repeat, TraceResult
+from aoc23.analysis import TraceResult
+from aoc23.ledger import BlockLog, BufferView, Repeat
 from aoc23.render import figure
 from aoc23.render.trace import (
     Heading,

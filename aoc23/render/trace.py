@@ -11,17 +11,16 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from aoc23.analysis import (
+from aoc23.analysis import Requirement, TraceResult
+from aoc23.ledger import (
     BufferView,
     Failure,
     Forecast,
     Kind,
     NoOpFree,
     Repeat,
-    Requirement,
     Series,
     TableRow,
-    TraceResult,
     merged,
 )
 

@@ -1,0 +1,674 @@
+"""What a trace means: the buffer's layout, stranded bytes, no-op frees, and forecasts.
+
+Everything here is computed from events alone (:mod:`aoc23.events`), so it describes any
+run the same way: a :class:`Ledger` replays the allocator calls onto a list of segments per
+allocator and closes a :class:`RoundRecord` at every round line.
+
+Words used throughout:
+
+* *live*: bytes of blocks that were handed out and not freed;
+* *stranded*: bytes below ``end_index`` that were freed but cannot be handed out again,
+  because a fixed buffer only takes back the block that ends at ``end_index``;
+* *padding*: bytes skipped to align a block (for page mappings: the unused end of the
+  last page).
+
+Long runs stay cheap: a record carries totals, not a copy of the layout; the layout of
+any earlier record is kept, when asked for, as a :class:`BlockLog` of segment lifetimes;
+and :class:`Collapser` folds repeating rounds into ranges as they arrive.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from aoc23.events import (
+    Alloc,
+    AllocFailed,
+    Event,
+    Finished,
+    Free,
+    Opened,
+    Reset,
+    Resize,
+    RoundStarted,
+)
+
+Kind = Literal["live", "stranded", "padding"]
+KINDS: tuple[Kind, ...] = ("live", "stranded", "padding")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of bytes of one kind. ``born_in``/``freed_in``: the round whose step allocated
+    it, or made it stranded (None: while loading, or not freed)."""
+
+    start: int
+    end: int
+    kind: Kind
+    site: str
+    born_in: int | None = None
+    freed_in: int | None = None
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class BufferView:
+    """One allocator's memory at a moment: ``used`` is its end_index (or bytes mapped)."""
+
+    name: str
+    kind: str
+    size: int | None
+    counted: bool
+    used: int
+    segments: tuple[Segment, ...]
+
+    def total(self, kind: Kind) -> int:
+        return sum(segment.length for segment in self.segments if segment.kind == kind)
+
+
+@dataclass(frozen=True, slots=True)
+class NoOpFree:
+    """A free that gave nothing back: the block did not end at end_index."""
+
+    allocator: str
+    site: str
+    offset: int
+    size: int
+    end_index: int
+
+    def describe(self) -> str:
+        return (
+            f"free({self.site}, {self.size} B @ {self.offset}) was a no-op: "
+            f"not the last allocation (end_index {self.end_index})"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RoundRecord:
+    """The state when ``Round index memuse: …`` is printed (``final``: after the last step),
+    with what happened since the previous record (the previous step, or loading). The
+    byte counts are over the allocators that memuse counts."""
+
+    index: int
+    final: bool
+    memuse: int
+    growth: int
+    live: int
+    stranded: int
+    padding: int
+    no_op_frees: tuple[NoOpFree, ...]
+    peak_during: int
+    """The highest memuse reached since the previous record (a step's transient peak)."""
+
+    @property
+    def label(self) -> str:
+        return "end" if self.final else str(self.index)
+
+    @property
+    def no_op_bytes(self) -> int:
+        return sum(free.size for free in self.no_op_frees)
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """An allocation that did not fit, with the memory as it was at that moment."""
+
+    event: AllocFailed
+    round: int | None
+    buffers: tuple[BufferView, ...]
+
+
+class BlockLog:
+    """Every segment that was in place at some record, with the records it was in place at
+    (``since`` up to, not including, ``until``): the layout of any record, kept compact.
+    Record numbers are round indexes; the end record is number ``rounds``, and a failure
+    is one number past the last record."""
+
+    NO_ROUND = -1
+
+    def __init__(self) -> None:
+        self.memories: list[Opened] = []
+        self.sites: list[str] = []
+        self._site_index: dict[str, int] = {}
+        self.columns: dict[str, array[int]] = {
+            name: array("q")
+            for name in (
+                "memory",
+                "start",
+                "end",
+                "kind",
+                "site",
+                "since",
+                "until",
+                "born",
+                "freed",
+            )
+        }
+
+    def __len__(self) -> int:
+        return len(self.columns["start"])
+
+    def opened(self, event: Opened) -> int:
+        self.memories.append(event)
+        return len(self.memories) - 1
+
+    def add(self, memory: int, segment: Segment, since: int, until: int | None) -> None:
+        if until is not None and until <= since:
+            return
+        site = self._site_index.setdefault(segment.site, len(self.sites))
+        if site == len(self.sites):
+            self.sites.append(segment.site)
+        values = (
+            memory,
+            segment.start,
+            segment.end,
+            KINDS.index(segment.kind),
+            site,
+            since,
+            self.NO_ROUND if until is None else until,
+            self.NO_ROUND if segment.born_in is None else segment.born_in,
+            self.NO_ROUND if segment.freed_in is None else segment.freed_in,
+        )
+        for column, value in zip(self.columns.values(), values, strict=True):
+            column.append(value)
+
+    def rows(self) -> Iterator[tuple[int, Segment, int, int | None]]:
+        """(memory, segment, since, until) for every kept segment."""
+        c = self.columns
+        for i in range(len(self)):
+            until = c["until"][i]
+            yield (
+                c["memory"][i],
+                self._segment(i),
+                c["since"][i],
+                None if until == self.NO_ROUND else until,
+            )
+
+    def views_at(self, number: int) -> tuple[BufferView, ...]:
+        """The counted allocators' layouts at record ``number``."""
+        return self.views_at_each([number], merge=False)[0]
+
+    def views_at_each(
+        self, numbers: Sequence[int], *, merge: bool = True
+    ) -> list[tuple[BufferView, ...]]:
+        """The layouts at each of ``numbers`` (sorted), in one pass over the log. With
+        ``merge``, neighbouring segments of the same kind and site are drawn as one (a
+        thousand stranded tables are one stranded run), so a view's size stays small."""
+        c = self.columns
+        placed: list[dict[int, list[Segment]]] = [{} for _ in numbers]
+        for i, (since, until) in enumerate(zip(c["since"], c["until"], strict=True)):
+            first = bisect_left(numbers, since)
+            last = len(numbers) if until == self.NO_ROUND else bisect_left(numbers, until)
+            if first >= last:
+                continue
+            segment = self._segment(i)
+            for position in range(first, last):
+                placed[position].setdefault(c["memory"][i], []).append(segment)
+        return [self._views(layout, merge) for layout in placed]
+
+    def _segment(self, i: int) -> Segment:
+        c = self.columns
+        return Segment(
+            c["start"][i],
+            c["end"][i],
+            KINDS[c["kind"][i]],
+            self.sites[c["site"][i]],
+            None if c["born"][i] == self.NO_ROUND else c["born"][i],
+            None if c["freed"][i] == self.NO_ROUND else c["freed"][i],
+        )
+
+    def _views(self, layout: dict[int, list[Segment]], merge: bool) -> tuple[BufferView, ...]:
+        views = []
+        for index, opened in enumerate(self.memories):
+            if not opened.counted:
+                continue
+            segments = sorted(layout.get(index, []), key=lambda s: s.start)
+            used = (
+                sum(s.length for s in segments)
+                if opened.kind == "pages"
+                else max((s.end for s in segments), default=0)
+            )
+            if merge and opened.kind != "pages":
+                segments = _merged(segments)
+            views.append(
+                BufferView(opened.allocator, opened.kind, opened.size, True, used, tuple(segments))
+            )
+        return tuple(views)
+
+
+def merged(view: BufferView) -> BufferView:
+    """``view`` with neighbouring segments of the same kind and site drawn as one."""
+    if view.kind == "pages":
+        return view
+    return replace(view, segments=tuple(_merged(list(view.segments))))
+
+
+def _merged(segments: list[Segment]) -> list[Segment]:
+    merged: list[Segment] = []
+    for segment in segments:
+        if merged:
+            before = merged[-1]
+            if (before.end, before.kind, before.site) == (
+                segment.start,
+                segment.kind,
+                segment.site,
+            ):
+                merged[-1] = replace(before, end=segment.end)
+                continue
+        merged.append(segment)
+    return merged
+
+
+@dataclass
+class _Memory:
+    """One allocator's segments now, in address order (mapping order for pages), with
+    running totals so that a record costs nothing however many segments there are."""
+
+    opened: Opened
+    number: int
+    log: BlockLog | None
+    used: int = 0
+    segments: list[tuple[Segment, int]] = field(default_factory=list)
+    """Each segment with the record number it has been in place since."""
+    totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    high_water: int = 0
+
+    def view(self) -> BufferView:
+        o = self.opened
+        segments = tuple(segment for segment, _ in self.segments)
+        return BufferView(o.allocator, o.kind, o.size, o.counted, self.used, segments)
+
+    def insert(self, index: int, segment: Segment, now: int) -> None:
+        self.segments.insert(index, (segment, now))
+        self.totals[segment.kind] += segment.length
+
+    def remove(self, index: int, now: int) -> Segment:
+        segment, since = self.segments.pop(index)
+        self.totals[segment.kind] -= segment.length
+        if self.log is not None:
+            self.log.add(self.number, segment, since, now)
+        return segment
+
+    def swap(self, index: int, segment: Segment, now: int) -> None:
+        self.remove(index, now)
+        self.insert(index, segment, now)
+
+    def merge_down(self, index: int) -> None:
+        """Join the segment at ``index`` to the one below it when both are stranded and
+        touch (only when no log is kept: a run then holds one segment per stranded run)."""
+        below, since = self.segments[index - 1]
+        segment = self.segments[index][0]
+        if below.kind == segment.kind == "stranded" and below.end == segment.start:
+            self.segments[index - 1] = (replace(below, end=segment.end), since)
+            del self.segments[index]
+
+    def close(self, now: int | None) -> None:
+        """Log every segment still in place as lasting to the end."""
+        if self.log is not None:
+            for segment, since in self.segments:
+                self.log.add(self.number, segment, since, now)
+
+    def index_of(self, offset: int) -> int:
+        """The live block starting at ``offset`` (searched from the newest: frees and
+        resizes almost always touch one of the last blocks)."""
+        for index in range(len(self.segments) - 1, -1, -1):
+            segment = self.segments[index][0]
+            if segment.start == offset and segment.kind == "live":
+                return index
+        raise ValueError(f"no live block at offset {offset} in {self.opened.allocator}")
+
+    def reset(self, now: int) -> None:
+        while self.segments:
+            self.remove(len(self.segments) - 1, now)
+        self.used = 0
+
+
+class Ledger:
+    """Replays events; :meth:`apply` returns a record at each round line and at the end.
+
+    It keeps the last two records (what a forecast needs), the first no-op free, and, when
+    given a :class:`BlockLog`, every segment's lifetime; nothing else grows with the run.
+    """
+
+    def __init__(self, log: BlockLog | None = None) -> None:
+        self.memories: dict[str, _Memory] = {}
+        self.log = log
+        self.last: list[RoundRecord] = []
+        self.count = 0
+        """Records closed so far: the number the next record will have."""
+        self.failure: Failure | None = None
+        self.first_no_op: tuple[RoundRecord, NoOpFree] | None = None
+        self.no_op_count = 0
+        self._round: int | None = None
+        self._no_op: list[NoOpFree] = []
+        self._peak = 0
+        self.loading_peaks: dict[str, int] = {}
+        """For each call site used before round 0: the highest memuse its calls reached."""
+
+    def memuse(self) -> int:
+        return sum(m.used for m in self.memories.values() if m.opened.counted)
+
+    def views(self) -> tuple[BufferView, ...]:
+        return tuple(memory.view() for memory in self.memories.values())
+
+    def high_water(self, name: str) -> int:
+        memory = self.memories.get(name)
+        return memory.high_water if memory else 0
+
+    def apply(self, event: Event) -> RoundRecord | None:
+        if isinstance(event, Opened):
+            number = self.log.opened(event) if self.log is not None else 0
+            self.memories[event.allocator] = _Memory(event, number, self.log)
+        elif isinstance(event, AllocFailed):
+            self.failure = Failure(event, self._round, self.views())
+            self._close_log(None)
+        elif isinstance(event, RoundStarted):
+            self._round = event.index
+            return self._close(event.index, final=False)
+        elif isinstance(event, Finished):
+            record = self._close(event.rounds, final=True)
+            self._close_log(None)
+            return record
+        else:
+            self._apply_call(event)
+        return None
+
+    def _close_log(self, until: int | None) -> None:
+        for memory in self.memories.values():
+            memory.close(until)
+
+    def _apply_call(self, event: Alloc | Resize | Free | Reset) -> None:
+        memory = self.memories[event.allocator]
+        _Replay(memory, self.count, self._round).apply(event)
+        if isinstance(event, Free) and memory.opened.kind == "fixed" and not event.reclaimed:
+            self._no_op.append(
+                NoOpFree(event.allocator, event.site, event.offset, event.size, event.used_after)
+            )
+        self._peak = max(self._peak, self.memuse())
+        if self._round is None and not isinstance(event, Reset):
+            site = event.site
+            self.loading_peaks[site] = max(self.loading_peaks.get(site, 0), self.memuse())
+
+    def _counted(self, kind: Kind) -> int:
+        return sum(m.totals[kind] for m in self.memories.values() if m.opened.counted)
+
+    def _close(self, index: int, *, final: bool) -> RoundRecord:
+        memuse = self.memuse()
+        previous = self.last[-1].memuse if self.last else 0
+        record = RoundRecord(
+            index,
+            final,
+            memuse,
+            memuse - previous,
+            self._counted("live"),
+            self._counted("stranded"),
+            self._counted("padding"),
+            tuple(self._no_op),
+            max(self._peak, memuse),
+        )
+        if self._no_op and self.first_no_op is None:
+            self.first_no_op = (record, self._no_op[0])
+        self.no_op_count += len(self._no_op)
+        self.last = [*self.last[-1:], record]
+        self.count += 1
+        self._no_op = []
+        self._peak = memuse
+        return record
+
+
+@dataclass
+class _Replay:
+    """One allocator call applied to one memory's segments."""
+
+    memory: _Memory
+    now: int
+    round: int | None
+
+    def apply(self, event: Alloc | Resize | Free | Reset) -> None:
+        memory = self.memory
+        if isinstance(event, Reset):
+            memory.reset(self.now)
+            return
+        if isinstance(event, Alloc):
+            self._alloc(event)
+        elif isinstance(event, Resize):
+            if event.ok:
+                self._resize(event)
+        else:
+            self._free(event)
+        memory.used = event.used_after
+        memory.high_water = max(memory.high_water, memory.used)
+
+    def _add(self, start: int, end: int, kind: Kind, site: str, index: int | None = None) -> None:
+        segment = Segment(start, end, kind, site, self.round)
+        position = len(self.memory.segments) if index is None else index
+        self.memory.insert(position, segment, self.now)
+
+    def _alloc(self, event: Alloc) -> None:
+        start, end = event.offset, event.offset + event.size
+        if self.memory.opened.kind == "pages":
+            self._add(start, end, "live", event.site)
+            if event.padding:
+                self._add(end, end + event.padding, "padding", event.site)
+            return
+        if event.padding:
+            self._add(start - event.padding, start, "padding", event.site)
+        self._add(start, end, "live", event.site)
+
+    def _resize(self, event: Resize) -> None:
+        memory = self.memory
+        index = memory.index_of(event.offset)
+        block = memory.segments[index][0]
+        new_end = event.offset + event.new_size
+        if memory.opened.kind == "pages":
+            self._drop_page_slack(index)
+            memory.swap(index, replace(block, end=new_end), self.now)
+            slack = _page_slack(event.new_size)
+            if slack:
+                self._add(new_end, new_end + slack, "padding", block.site, index + 1)
+            return
+        memory.swap(index, replace(block, end=new_end), self.now)
+        if event.used_after == event.used_before and new_end < block.end:
+            tail = Segment(new_end, block.end, "stranded", block.site, block.born_in, self.round)
+            memory.insert(index + 1, tail, self.now)
+
+    def _free(self, event: Free) -> None:
+        memory = self.memory
+        index = memory.index_of(event.offset)
+        block = memory.segments[index][0]
+        if memory.opened.kind == "pages":
+            self._drop_page_slack(index)
+            memory.remove(index, self.now)
+        elif event.reclaimed:
+            while memory.segments and memory.segments[-1][0].end > event.used_after:
+                memory.remove(len(memory.segments) - 1, self.now)
+        else:
+            stranded = replace(block, kind="stranded", freed_in=self.round)
+            memory.swap(index, stranded, self.now)
+            if memory.log is None and index > 0:
+                memory.merge_down(index)
+
+    def _drop_page_slack(self, index: int) -> None:
+        following = index + 1
+        segments = self.memory.segments
+        if following < len(segments) and segments[following][0].kind == "padding":
+            self.memory.remove(following, self.now)
+
+
+def _page_slack(size: int) -> int:
+    return -size % 4096
+
+
+def replay(events: Iterable[Event], log: BlockLog | None = None) -> Ledger:
+    ledger = Ledger(log)
+    for event in events:
+        ledger.apply(event)
+    return ledger
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    """When a fixed buffer of ``buffer_size`` bytes runs out if each further round goes as
+    the last one did: grows memuse by ``growth`` and needs ``step_need`` bytes above it."""
+
+    buffer_size: int | None
+    """None: no fixed buffer (the page allocator)."""
+    growth: int
+    step_need: int
+    out_of_memory_round: int | None
+    """None: memuse does not grow, or there is no fixed buffer to run out of."""
+    from_round: int = 0
+    """The round whose step the rate was taken from."""
+
+
+def forecast(records: list[RoundRecord], buffer_size: int, fixed: bool = True) -> Forecast | None:
+    """Extrapolate from the last step of a run (None if no step ran).
+
+    Round ``r`` starts at ``memuse_last + (r - last) * growth``; its step fails when that
+    plus the step's need exceeds the buffer.
+    """
+    if len(records) < 2:
+        return None
+    before, last = records[-2], records[-1]
+    growth = last.memuse - before.memuse
+    need = last.peak_during - before.memuse
+    if not fixed:
+        return Forecast(None, growth, need, None, before.index)
+    if growth <= 0:
+        return Forecast(buffer_size, growth, need, None, before.index)
+    room = buffer_size - need - last.memuse
+    extra_rounds = max(0, room // growth + 1)
+    return Forecast(buffer_size, growth, need, last.index + extra_rounds, before.index)
+
+
+@dataclass
+class Series:
+    """Per-record numbers, kept as compact arrays (what charts and timelines draw)."""
+
+    memuse: array[int] = field(default_factory=lambda: array("q"))
+    live: array[int] = field(default_factory=lambda: array("q"))
+    stranded: array[int] = field(default_factory=lambda: array("q"))
+    padding: array[int] = field(default_factory=lambda: array("q"))
+    peak: array[int] = field(default_factory=lambda: array("q"))
+    no_op_frees: array[int] = field(default_factory=lambda: array("q"))
+    final: bool = False
+    """Whether the last number is the end record (the state after the last step)."""
+
+    def add(self, record: RoundRecord) -> None:
+        self.memuse.append(record.memuse)
+        self.live.append(record.live)
+        self.stranded.append(record.stranded)
+        self.padding.append(record.padding)
+        self.peak.append(record.peak_during)
+        self.no_op_frees.append(len(record.no_op_frees))
+        self.final = record.final
+
+    def __len__(self) -> int:
+        return len(self.memuse)
+
+    def label(self, number: int) -> str:
+        return "end" if self.final and number == len(self) - 1 else str(number)
+
+
+def _pattern(record: RoundRecord) -> tuple[object, ...]:
+    frees = tuple((f.allocator, f.site, f.size) for f in record.no_op_frees)
+    return (record.growth, record.live, record.padding, record.peak_during - record.memuse, frees)
+
+
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    """Records ``first`` … ``last``, each of whose steps did what the step before ``like``
+    (record ``first``) did; ``upto`` is record ``last``."""
+
+    like: RoundRecord
+    upto: RoundRecord
+
+    @property
+    def first(self) -> int:
+        return self.like.index
+
+    @property
+    def last(self) -> int:
+        return self.upto.index
+
+    @property
+    def count(self) -> int:
+        return self.last - self.first + 1
+
+
+TableRow = RoundRecord | Repeat
+
+
+class Collapser:
+    """Folds records into table rows as they arrive: a record whose step did what the one
+    before did (same growth, live bytes, padding, transient need and no-op frees) joins a
+    run; a run of more than four keeps its first and last record as rows, with one
+    :class:`Repeat` for those between. The end record is always a row of its own. A run
+    of at most ``unfolded`` records is shown whole."""
+
+    def __init__(self, unfolded: int = 24) -> None:
+        self.unfolded = unfolded
+        self._every: list[RoundRecord] | None = []
+        self.rows: list[TableRow] = []
+        self._head: list[RoundRecord] = []
+        """The run's first two records."""
+        self._tail: list[RoundRecord] = []
+        """Its last two records after those."""
+        self._count = 0
+
+    def add(self, record: RoundRecord) -> None:
+        if self._every is not None:
+            self._every.append(record)
+            if len(self._every) > self.unfolded:
+                self._every = None
+        newest = (self._tail or self._head)[-1:] if self._head else []
+        if newest and not record.final and _pattern(record) == _pattern(newest[0]):
+            if len(self._head) < 2:
+                self._head.append(record)
+            else:
+                self._tail = [*self._tail[-1:], record]
+            self._count += 1
+            return
+        self._flush()
+        self._head = [record]
+        self._count = 1
+
+    def finish(self) -> list[TableRow]:
+        self._flush()
+        return self.rows if self._every is None else list(self._every)
+
+    def _flush(self) -> None:
+        if self._count > 4:
+            self.rows += [self._head[0], Repeat(self._head[1], self._tail[0]), self._tail[1]]
+        else:
+            self.rows += [*self._head, *self._tail]
+        self._head, self._tail, self._count = [], [], 0
+
+
+@dataclass
+class EarlyForecast:
+    """The forecast made after the second record, kept while the rate holds."""
+
+    buffer_size: int
+    fixed: bool
+    records: list[RoundRecord] = field(default_factory=list)
+    made: Forecast | None = None
+
+    def add(self, record: RoundRecord) -> None:
+        self.records = [*self.records[-1:], record]
+        if len(self.records) < 2:
+            return
+        latest = forecast(self.records, self.buffer_size, self.fixed)
+        if self.made is None or latest is None or _rate(latest) != _rate(self.made):
+            self.made = latest
+
+
+def _rate(prediction: Forecast) -> tuple[int, int]:
+    return prediction.growth, prediction.step_need
