@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -83,32 +84,47 @@ class ByteSize(click.ParamType):  # type: ignore[type-arg]
         return size
 
 
-def _strategy_option(function: Any) -> Any:
-    return click.option(
-        "--strategy",
-        type=click.Choice(list(STRATEGIES)),
-        default="naive",
-        show_default=True,
-        help="How each step allocates its new table: "
-        + "; ".join(f"{name}: {cls.summary}" for name, cls in STRATEGIES.items())
-        + ".",
-    )(function)
+def _run_options(
+    *, max_buffer: int = MAX_BUFFER, note: str = "", too_big: str = ""
+) -> Callable[[Any], Any]:
+    """--strategy, --buffer-size, --temp-size and the blog's what-ifs (--read, --parse,
+    --free-input), handed to the command whole: ``strategy`` and one ``settings``.
+    ``too_big`` says why a size over ``max_buffer`` is refused (``{value}``: the size)."""
 
+    def within(ctx: click.Context, param: click.Parameter, value: int) -> int:
+        if value > max_buffer:
+            raise click.BadParameter(too_big.format(value=value), ctx, param)
+        return value
 
-def _buffer_size_option(function: Any) -> Any:
-    return click.option(
-        "--buffer-size",
-        type=ByteSize(),
-        default=DEFAULT_BUFFER_SIZE,
-        show_default="8MiB",
-        help="Bytes in the fixed buffer (each of the two, for 'double'): a number, or one "
-        "with K/KiB, M/MiB, G/GiB, T/TiB (binary) or KB/MB/GB/TB (decimal); 0 to 128TiB. "
-        "Only what the run touches is ever held in memory.",
-    )(function)
-
-
-def _what_if_options(function: Any) -> Any:
     options = [
+        click.option(
+            "--strategy",
+            type=click.Choice(list(STRATEGIES)),
+            default="naive",
+            show_default=True,
+            help="How each step allocates its new table: "
+            + "; ".join(f"{name}: {cls.summary}" for name, cls in STRATEGIES.items())
+            + ".",
+        ),
+        click.option(
+            "--buffer-size",
+            type=ByteSize(),
+            default=DEFAULT_BUFFER_SIZE,
+            show_default="8MiB",
+            callback=within,
+            help="Bytes in the fixed buffer (each of the two, for 'double'): a number, or one "
+            "with K/KiB, M/MiB, G/GiB, T/TiB (binary) or KB/MB/GB/TB (decimal); "
+            f"0 to {_size_text(max_buffer)}."
+            + (note or " Only what the run touches is ever held in memory."),
+        ),
+        click.option(
+            "--temp-size",
+            type=ByteSize(),
+            default=DEFAULT_TEMP_SIZE,
+            show_default=True,
+            callback=within,
+            help="Bytes in the temporary buffer of the 'tempalloc' strategy.",
+        ),
         click.option(
             "--read",
             type=click.Choice(["readfile", "exact"]),
@@ -134,21 +150,86 @@ def _what_if_options(function: Any) -> Any:
             "the input is not the last allocation.",
         ),
     ]
-    for option in reversed(options):
-        function = option(function)
-    return function
+
+    def decorate(command: Any) -> Any:
+        @functools.wraps(command)
+        def with_settings(
+            *args: Any,
+            buffer_size: int,
+            temp_size: int,
+            read: str,
+            parse: str,
+            free_input: bool,
+            **kwargs: Any,
+        ) -> Any:
+            settings = Settings(
+                buffer_size=buffer_size,
+                temp_size=temp_size,
+                read="exact" if read == "exact" else "readfile",
+                parse="grow" if parse == "grow" else "reserve",
+                free_input=free_input,
+            )
+            return command(*args, settings=settings, **kwargs)
+
+        for option in reversed(options):
+            with_settings = option(with_settings)
+        return with_settings
+
+    return decorate
 
 
-def _settings(
-    buffer_size: int, temp_size: int, read: str, parse: str, free_input: bool
-) -> Settings:
-    return Settings(
-        buffer_size=buffer_size,
-        temp_size=temp_size,
-        read="exact" if read == "exact" else "readfile",
-        parse="grow" if parse == "grow" else "reserve",
-        free_input=free_input,
-    )
+def _size_text(size: int) -> str:
+    for unit, name in ((1 << 40, "TiB"), (1 << 30, "GiB"), (1 << 20, "MiB")):
+        if size >= unit and size % unit == 0:
+            return f"{size // unit}{name}"
+    return str(size)
+
+
+MAX_ROUNDS = (1 << 64) - 1
+"""The reference reads the rounds as a usize; no run gets near it."""
+
+
+def _length_options(command: Any) -> Any:
+    """--rounds N and --part 1|2, handed to the command as ``rounds``: None for part 2
+    (until no elf moves), else how many rounds to run (10 unless told)."""
+
+    @functools.wraps(command)
+    def with_rounds(*args: Any, rounds: int | None, part: str | None, **kwargs: Any) -> Any:
+        if rounds is not None and part is not None:
+            raise click.UsageError("--rounds and --part cannot be used together")
+        length = None if part == "2" else (PART1_ROUNDS if rounds is None else rounds)
+        return command(*args, rounds=length, **kwargs)
+
+    with_rounds = click.option(
+        "--part",
+        type=click.Choice(["1", "2"]),
+        default=None,
+        help=f"1: {PART1_ROUNDS} rounds, then the empty ground (the default). 2: run until "
+        "no elf moves, then print that round's number (the blog's program, naive in "
+        "8MiB, runs out in round 226).",
+    )(with_rounds)
+    return click.option(
+        "--rounds",
+        type=click.IntRange(min=0, max=MAX_ROUNDS),
+        default=None,
+        help=f"Run exactly this many rounds (default {PART1_ROUNDS}; not with --part).",
+    )(with_rounds)
+
+
+def _about_input(command: Any) -> Any:
+    """Name the command's INPUT in any PuzzleInputError that escapes it."""
+
+    @functools.wraps(command)
+    def naming(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except PuzzleInputError as error:
+            if error.source is None:
+                given = kwargs.get("input_file")
+                error.source = "-" if given is None else given
+            raise
+
+    return naming
 
 
 MAX_INPUT = 64 << 20
@@ -350,7 +431,17 @@ def _fail(lines: list[str], code: int) -> NoReturn:
     sys.exit(code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Funnel(click.Group):
+    """The group whose commands' expected errors all end here: one message, one status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Aoc23Error as error:
+            _fail(_error_lines(error), error.exit_code)
+
+
+@click.group(cls=_Funnel, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
     package_name="aoc23", message=f"%(prog)s, version %(version)s (hash map fill: {FILL_KIND})"
 )
@@ -368,40 +459,10 @@ def main() -> None:
 
 @main.command(epilog=EXIT_CODES)
 @click.argument("input_file", metavar="INPUT")
-@_strategy_option
-@_buffer_size_option
-@click.option(
-    "--rounds",
-    type=click.IntRange(min=0),
-    default=None,
-    help=f"Run exactly this many rounds (part 1 is printed after round {PART1_ROUNDS}).",
-)
-@click.option(
-    "--part",
-    type=click.Choice(["1", "2"]),
-    default=None,
-    help="1: ten rounds, then the empty ground (the default). "
-    "2: run until no elf moves, then print that round's number.",
-)
-@click.option(
-    "--temp-size",
-    type=ByteSize(),
-    default=DEFAULT_TEMP_SIZE,
-    show_default=True,
-    help="Bytes in the temporary buffer of the 'tempalloc' strategy.",
-)
-@_what_if_options
-def solve(
-    input_file: str,
-    strategy: str,
-    buffer_size: int,
-    rounds: int | None,
-    part: str | None,
-    temp_size: int,
-    read: str,
-    parse: str,
-    free_input: bool,
-) -> None:
+@_run_options()
+@_length_options
+@_about_input
+def solve(input_file: str, strategy: str, settings: Settings, rounds: int | None) -> None:
     """Run the blog's program on INPUT and print what it prints.
 
     Each round prints `Round i memuse: N` before it steps, where N is the fixed buffer
@@ -415,28 +476,12 @@ def solve(
       aoc23 solve inputs/blog-70x70.txt --buffer-size 200000
       aoc23 solve inputs/example.txt --part 2 --strategy tempalloc
     """
-    if rounds is not None and part is not None:
-        raise click.UsageError("--rounds and --part cannot be used together")
-    settings = _settings(buffer_size, temp_size, read, parse, free_input)
-    until_settled = part == "2"
-    limit = None if until_settled else (PART1_ROUNDS if rounds is None else rounds)
-    progress = RoundProgress(limit)
-    try:
-        text = _read_input(input_file, settings, strategy)
-        for output in run(text, strategy, settings, rounds=limit, until_settled=until_settled):
-            if isinstance(output, Answer):
-                _emit(output.line())
-            else:
-                _emit(output.line())
+    text = _read_input(input_file, settings, strategy)
+    with RoundProgress(rounds) as progress:
+        for output in run(text, strategy, settings, rounds=rounds, until_settled=rounds is None):
+            _emit(output.line())
+            if not isinstance(output, Answer):
                 progress.round(output.index, output.memuse)
-    except PuzzleInputError as error:
-        progress.close()
-        _fail([render.input_error_line(error, input_file)], error.exit_code)
-    except OutOfMemory as error:
-        progress.close()
-        _fail(render.out_of_memory_lines(error), error.exit_code)
-    finally:
-        progress.close()
 
 
 GEN_EXIT_CODES = """\b
@@ -520,64 +565,19 @@ Exit status:
 
 VERIFY_MAX_BUFFER = 1 << 30
 """The reference fills every byte of its buffers with 0xAA, so each must be real memory."""
-VERIFY_MAX_ROUNDS = (1 << 64) - 1
-"""The reference reads the rounds as a usize."""
-
-
-def _verify_buffer(ctx: click.Context, param: click.Parameter, value: int) -> int:
-    if value > VERIFY_MAX_BUFFER:
-        raise click.BadParameter(
-            f"verify allows at most 1GiB: the Zig reference fills its whole buffer, so "
-            f"{value} bytes would have to be real memory (solve allows up to 128TiB)",
-            ctx,
-            param,
-        )
-    return value
 
 
 @main.command(epilog=VERIFY_EXIT_CODES)
 @click.argument("input_file", metavar="[INPUT]", required=False)
-@_strategy_option
-@click.option(
-    "--buffer-size",
-    type=ByteSize(),
-    default=DEFAULT_BUFFER_SIZE,
-    show_default="8MiB",
-    callback=_verify_buffer,
-    help="Bytes in the fixed buffer, as for solve, but at most 1GiB (the reference fills "
-    "every byte of it).",
+@_run_options(
+    max_buffer=VERIFY_MAX_BUFFER,
+    note=" (the Zig reference fills every byte of its buffers, so they must be real memory)",
+    too_big="verify allows at most 1GiB: the Zig reference fills its whole buffer, so "
+    "{value} bytes would have to be real memory (solve allows up to 128TiB)",
 )
-@click.option(
-    "--rounds",
-    type=click.IntRange(min=0, max=VERIFY_MAX_ROUNDS),
-    default=None,
-    help=f"Run exactly this many rounds (default {PART1_ROUNDS}; not with --part).",
-)
-@click.option(
-    "--part",
-    type=click.Choice(["2"]),
-    default=None,
-    help="2: instead of --rounds, run until no elf moves (part 2).",
-)
-@click.option(
-    "--temp-size",
-    type=ByteSize(),
-    default=DEFAULT_TEMP_SIZE,
-    show_default=True,
-    callback=_verify_buffer,
-)
-@_what_if_options
-def verify(
-    input_file: str | None,
-    strategy: str,
-    buffer_size: int,
-    rounds: int | None,
-    part: str | None,
-    temp_size: int,
-    read: str,
-    parse: str,
-    free_input: bool,
-) -> None:
+@_length_options
+@_about_input
+def verify(input_file: str | None, strategy: str, settings: Settings, rounds: int | None) -> None:
     """Check aoc23 against the real Zig 0.11.0 compiler on your machine.
 
     Builds the bundled reference program (zig/day23.zig, cached after the first build),
@@ -595,36 +595,14 @@ def verify(
     """
     from aoc23 import fidelity, reference
 
-    if rounds is not None and part is not None:
-        raise click.UsageError("--rounds and --part cannot be used together")
-    settings = _settings(buffer_size, temp_size, read, parse, free_input)
-    try:
-        with Waiting(f"building the Zig {reference.ZIG_VERSION} reference (once; cached after)"):
-            binary = reference.build()
-        text = _load(input_file)  # all of it (at most 64MiB): both sides get these bytes
-        case = fidelity.Case(
-            Path(input_file or BUNDLED_INPUT),
-            strategy,
-            buffer_size,
-            None if part == "2" else (PART1_ROUNDS if rounds is None else rounds),
-            temp_size,
-            read=settings.read,
-            parse=settings.parse,
-            free_input=settings.free_input,
-            trace=True,
-        )
-        progress = RoundProgress(case.rounds, enabled=is_terminal(sys.stderr))
-        try:
-            comparison = fidelity.compare(case, binary, text, on_round=progress.round)
-        finally:
-            progress.close()
-    except PuzzleInputError as error:
-        _fail(
-            [render.input_error_line(error, "-" if input_file is None else input_file)],
-            error.exit_code,
-        )
-    except reference.ZigUnavailable as error:
-        _fail([f"error: {error}"], error.exit_code)
+    with Waiting(f"building the Zig {reference.ZIG_VERSION} reference (once; cached after)"):
+        binary = reference.build()
+    text = _load(input_file)  # all of it (at most 64MiB): both sides get these bytes
+    case = fidelity.Case.of(
+        Path(input_file or BUNDLED_INPUT), strategy, settings, rounds, trace=True
+    )
+    with RoundProgress(case.rounds, enabled=is_terminal(sys.stderr)) as progress:
+        comparison = fidelity.compare(case, binary, text, on_round=progress.round)
     with _reader_may_leave():
         _console().print(render.verify_table(comparison))
     for line in render.verify_verdict(comparison):
@@ -661,23 +639,8 @@ Exit status:
 
 @main.command(epilog=TRACE_EXIT_CODES)
 @click.argument("input_file", metavar="[INPUT]", required=False)
-@_strategy_option
-@click.option(
-    "--rounds",
-    type=click.IntRange(min=0),
-    default=None,
-    help=f"Run exactly this many rounds (default {PART1_ROUNDS}; not with --part 2).",
-)
-@click.option(
-    "--part",
-    type=click.Choice(["1", "2"]),
-    default=None,
-    help="1: ten rounds (the default). 2: run until no elf moves, where the blog's "
-    "program really ran out (naive, 8MiB: round 226); long runs fold repeating rounds.",
-)
-@_buffer_size_option
-@click.option("--temp-size", type=ByteSize(), default=DEFAULT_TEMP_SIZE, show_default=True)
-@_what_if_options
+@_run_options()
+@_length_options
 @click.option(
     "--format",
     "output_format",
@@ -709,16 +672,12 @@ Exit status:
     help="Also run every other strategy with the same options: its memuse on the "
     "report's chart, and the smallest buffer each needs.",
 )
+@_about_input
 def trace(
     input_file: str | None,
     strategy: str,
+    settings: Settings,
     rounds: int | None,
-    part: str | None,
-    buffer_size: int,
-    temp_size: int,
-    read: str,
-    parse: str,
-    free_input: bool,
     output_format: str,
     html: str | None,
     svg: str | None,
@@ -742,40 +701,30 @@ def trace(
       aoc23 trace --free-input                  (the blog's footnote)
       aoc23 trace --format csv > rounds.csv
     """
-    if rounds is not None and part == "2":
-        raise click.UsageError("--rounds and --part 2 cannot be used together")
-    settings = _settings(buffer_size, temp_size, read, parse, free_input)
     plan = _TracePlan(
         strategy,
         settings,
-        None if part == "2" else (PART1_ROUNDS if rounds is None else rounds),
+        rounds,
         compare,
         input_file,
         figures=html is not None or svg is not None,
     )
-    progress = _TraceProgress(plan.rounds, streaming=output_format != "rich")
-    try:
-        text = _load(input_file, settings, strategy)
-        if _read_in_part(text, settings, strategy):
-            plan = replace(plan, compare=False, bytes_read=len(text))
+    text = _load(input_file, settings, strategy)
+    if _read_in_part(text, settings, strategy):
+        plan = replace(plan, compare=False, bytes_read=len(text))
+    with _TraceProgress(plan.rounds, streaming=output_format != "rich") as progress:
         if output_format == "json":
             result = _trace_json(text, plan, progress)
         elif output_format == "csv":
             result = _trace_csv(text, plan, progress)
         else:
             result = _run_trace(text, plan, progress)
-        progress.close()
-        if html is not None or svg is not None:
-            _write_figures(result, plan, text, html, svg)
-        if output_format == "rich":
-            _trace_rich(result, text, plan)
-    except PuzzleInputError as error:
-        progress.close()
-        _fail([render.input_error_line(error, input_file or "-")], error.exit_code)
-    finally:
-        progress.close()
+    if html is not None or svg is not None:
+        _write_figures(result, plan, text, html, svg)
+    if output_format == "rich":
+        _trace_rich(result, text, plan)
     if output_format == "csv" and result.failure is not None:
-        _fail(render.out_of_memory_lines(_failure_error(result.failure)), OutOfMemory.exit_code)
+        raise _failure_error(result.failure)
     sys.exit(1 if result.failure else 0)
 
 
@@ -832,6 +781,12 @@ class _TraceProgress:
             self._bar = RoundProgress(self.total, enabled=True)
         assert self._bar is not None
         self._bar.round(index, memuse)
+
+    def __enter__(self) -> _TraceProgress:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def close(self) -> None:
         if self._bar is not None:
@@ -1012,13 +967,22 @@ def entry() -> None:
         _silence_stdout()
         sys.exit(EXIT_BROKEN_PIPE)
     except Aoc23Error as error:
-        _fail([f"error: {_one_line(str(error))}"], error.exit_code)
+        _fail(_error_lines(error), error.exit_code)
     except Exception as error:
         _internal_error(error)
     failure = _swallowed_output_error()
     if failure is not None:
         _fail([f"error: {failure}"], failure.exit_code)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _error_lines(error: Aoc23Error) -> list[str]:
+    """The one funnel from an expected error to what stderr says."""
+    if isinstance(error, OutOfMemory):
+        return render.out_of_memory_lines(error)
+    if isinstance(error, PuzzleInputError):
+        return [render.input_error_line(error, "-" if error.source is None else error.source)]
+    return [f"error: {_one_line(str(error))}"]
 
 
 def _internal_error(error: Exception) -> NoReturn:

@@ -60,6 +60,8 @@ class PuzzleInputError(Aoc23Error):
         self.message = message
         self.line = line
         self.column = column
+        self.source: str | None = None
+        """The input's name as the user gave it (set by the command that read it)."""
 
     def located(self, source: str) -> str:
         """``source:LINE:COL: message`` (or ``source: message`` without a position)."""

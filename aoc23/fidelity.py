@@ -57,6 +57,43 @@ class Case:
     trace: bool = False
     """Also compare every allocator call, as ``aoc23 trace`` records it."""
 
+    @classmethod
+    def of(
+        cls,
+        input_path: Path,
+        strategy: str,
+        settings: Settings,
+        rounds: int | None,
+        *,
+        base_offset: int = 0,
+        trace: bool = False,
+    ) -> Case:
+        """The case that runs ``strategy`` with ``settings`` (its addresses aside: the
+        reference's decide them) for ``rounds`` (None: until no elf moves)."""
+        return cls(
+            input_path,
+            strategy,
+            settings.buffer_size,
+            rounds,
+            settings.temp_size,
+            base_offset,
+            settings.read,
+            settings.parse,
+            settings.free_input,
+            trace,
+        )
+
+    def settings(self, addresses: Addresses) -> Settings:
+        """The case's options as a run of aoc23 takes them, its buffers at ``addresses``."""
+        return Settings(
+            self.buffer_size,
+            self.temp_size,
+            addresses,
+            read=self.read,
+            parse=self.parse,
+            free_input=self.free_input,
+        )
+
     def options(self) -> tuple[str, ...]:
         """The same case in the reference program's own options."""
         chosen = [
@@ -285,14 +322,7 @@ def _run_ours(
     text: bytes,
     on_round: Callable[[int, int], object] | None = None,
 ) -> None:
-    settings = Settings(
-        case.buffer_size,
-        case.temp_size,
-        addresses,
-        read=case.read,
-        parse=case.parse,
-        free_input=case.free_input,
-    )
+    settings = case.settings(addresses)
     program: Strategy | None = None
     tracer = TraceLines() if case.trace else None
     if tracer is not None:

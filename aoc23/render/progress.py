@@ -44,6 +44,12 @@ class RoundProgress:
             self._start()
         self._live.update(self._task, completed=index + 1, memuse=memuse)
 
+    def __enter__(self) -> RoundProgress:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def close(self) -> None:
         if self._live is not None:
             self._live.stop()
