@@ -1,5 +1,5 @@
 """A rectangle of tiles numbered row by row, from 1: the names positions share between the
-fast rules (:mod:`aoc23.bitboard`) and the hash map's keys (:mod:`aoc23.zigstd.keys`).
+fast rules (:mod:`aoc23.bitboard`) and the hash map's keys (:mod:`aoc23.zigstd._keys`).
 
 With cells named this way, the tile north of cell ``c`` is ``c - width`` and the tile east
 of it ``c + 1``: a move is an addition. Cell 0 names nothing.

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypeVar
 from aoc23 import puzzle
 from aoc23.bitboard import Board
 from aoc23.errors import OutOfMemory
+from aoc23.zigstd._keys import KeySpace
 from aoc23.zigstd.fs import read_file_alloc, stat_size_of
 from aoc23.zigstd.hash_map import AutoHashMap
 from aoc23.zigstd.heap import FixedBufferAllocator, PageAllocator
-from aoc23.zigstd.keys import KeySpace
 from aoc23.zigstd.mem import Allocator, Buffer, RawAllocator, Slice
 
 if TYPE_CHECKING:
@@ -174,7 +174,7 @@ class Strategy:
         elves = puzzle.parse(text)
         self.board = Board.around(elves)
         self.keys = KeySpace(self.board.window)
-        self.cells.rekey(self.keys)
+        self.cells._rekey(self.keys)
         with self.site("grid.cells"):
             if self.settings.parse == "grow":
                 for elf in elves:
@@ -207,14 +207,14 @@ class Strategy:
         if self.board.needs_room():
             self.board = self.board.grown()
             self.keys = self.keys.regrid(self.board.window)
-            self.cells.rekey(self.keys)
+            self.cells._rekey(self.keys)
         return self.board
 
     def fill_next(self, new_cells: AutoHashMap, board: Board, round_index: int) -> bool:
         """Put every elf's end-of-round tile into ``new_cells``, visiting ``grid.cells`` in
         slot order as the blog's loop does; True if any elf moved."""
         moves = board.step(round_index)
-        new_cells.put_each_moved(self.cells, moves.codes, moves.offsets)
+        new_cells._put_each_moved(self.cells, moves.codes, moves.offsets)
         return moves.moved
 
     def memuse(self) -> int:
@@ -264,8 +264,8 @@ class TempAlloc(Strategy):
         with self.site("new_cells (temporary buffer)"):
             new_cells.ensure_total_capacity(self.cells.count())
         moves = board.step(round_index)
-        self.cells.move_through(new_cells, moves.codes, moves.offsets)
-        temp.discard()
+        self.cells._move_through(new_cells, moves.codes, moves.offsets)
+        temp._discard()
         return moves.moved
 
 

@@ -1,6 +1,6 @@
 """The hash map's bulk fill: the compiled one (aoc23/zigstd/_fill.c) against the Python one.
 
-``fill_in_python`` is the reference; the compiled twin must leave the same slots for any
+``_fill_in_python`` is the reference; the compiled twin must leave the same slots for any
 input, and refuse bad input with an exception rather than read or write out of bounds.
 Without a C compiler at install time the twin is not built and these tests say so (skipped).
 """
@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aoc23.zigstd import hash_map
-from aoc23.zigstd.hash_map import fill_in_python
+from aoc23.zigstd.hash_map import _fill_in_python
 
 try:
     from aoc23.zigstd._fill import filled as compiled
@@ -71,7 +71,7 @@ def test_the_compiled_fill_leaves_what_the_python_fill_leaves(
     case: tuple[tuple[object, ...], list[int] | None],
 ) -> None:
     args, echo = case
-    assert run(compiled, args, echo) == run(fill_in_python, args, echo)
+    assert run(compiled, args, echo) == run(_fill_in_python, args, echo)
 
 
 @needs_compiled
@@ -79,7 +79,7 @@ def test_a_key_whose_home_is_taken_goes_to_the_next_free_slot_wrapping_at_the_en
     def args() -> tuple[object, ...]:
         return ([0, 1, 2, 3, 4], bytes(5), OFFSETS, [0] * 4, [-1, 3, 3, 3, 0], mixing_hash)
 
-    assert compiled(args()) == [2, 3, 4, 1] == fill_in_python(args())
+    assert compiled(args()) == [2, 3, 4, 1] == _fill_in_python(args())
 
 
 @needs_compiled
@@ -148,7 +148,7 @@ def test_an_echo_shorter_than_the_slots_is_refused() -> None:
 
 
 @needs_compiled
-@pytest.mark.parametrize(("value", "chosen"), [("", "filled"), ("1", "fill_in_python")])
+@pytest.mark.parametrize(("value", "chosen"), [("", "filled"), ("1", "_fill_in_python")])
 def test_the_tables_use_the_compiled_fill_unless_told_not_to(value: str, chosen: str) -> None:
     script = "from aoc23.zigstd import hash_map; print(hash_map.fill.__name__)"
     started = subprocess.run(

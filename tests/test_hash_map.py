@@ -10,15 +10,15 @@ from hypothesis import strategies as st
 
 from aoc23.grid import Point, Window
 from aoc23.zigstd import hash_map
+from aoc23.zigstd._keys import KeySpace
 from aoc23.zigstd.hash_map import (
     AutoHashMap,
+    _fill_in_python,
     block_size,
     capacity_for_size,
-    fill_in_python,
     max_load,
 )
 from aoc23.zigstd.heap import FixedBufferAllocator
-from aoc23.zigstd.keys import KeySpace
 from aoc23.zigstd.mem import Allocator, Buffer
 
 SIZES = {8: 96, 16: 168, 32: 312, 64: 600, 128: 1176, 256: 2328, 512: 4632}
@@ -132,7 +132,7 @@ except ImportError:  # pragma: no cover - a machine without a C compiler
 BOTH_FILLS = pytest.mark.parametrize(
     "fill",
     [
-        pytest.param(fill_in_python, id="python"),
+        pytest.param(_fill_in_python, id="python"),
         pytest.param(
             compiled_fill,
             id="compiled",
@@ -210,7 +210,7 @@ def put_each_moved_against_single_puts(
     for drawn in rounds:
         codes = codes_for(bulk.cells, drawn)
         fresh = bulk.scratch()
-        fresh.put_each_moved(bulk.cells, codes, OFFSETS)
+        fresh._put_each_moved(bulk.cells, codes, OFFSETS)
         bulk.cells.deinit()
         bulk.cells = fresh
         plain = single.scratch()
@@ -246,7 +246,7 @@ def move_through_against_single_puts(
     for drawn in rounds:
         codes = codes_for(bulk.cells, drawn)
         scratch = bulk.scratch()
-        bulk.cells.move_through(scratch, codes, OFFSETS)
+        bulk.cells._move_through(scratch, codes, OFFSETS)
         plain = single.scratch()
         for point in single.cells.key_iterator():
             plain.put_assume_capacity(moved(point, codes[WINDOW.cell(*point)]))
@@ -279,7 +279,7 @@ def wrapping_cluster_laid_out_again() -> None:
     assert single.cells.capacity() == 8
     assert list(single.cells.key_iterator()) == [b, c, a]
     scratch = single.scratch()
-    single.cells.move_through(scratch, bytes(WINDOW.cells + 1), OFFSETS)
+    single.cells._move_through(scratch, bytes(WINDOW.cells + 1), OFFSETS)
     assert list(scratch.key_iterator()) == [c, a, b]
     assert list(single.cells.key_iterator()) == [c, b, a]
     plain = Program([a, b, c], 0, keys)

@@ -2,7 +2,7 @@
 
 from aoc23.grid import Window
 from aoc23.zigstd import wyhash
-from aoc23.zigstd.keys import UNKNOWN, KeySpace
+from aoc23.zigstd._keys import UNKNOWN, KeySpace
 
 WINDOW = Window(-2, -3, 5, 4)
 

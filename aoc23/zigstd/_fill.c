@@ -1,6 +1,6 @@
 /* aoc23.zigstd._fill: the hash map's bulk fill, compiled.
 
-   filled(args, echo=None) takes and returns what hash_map.fill_in_python does and leaves the
+   filled(args, echo=None) takes and returns what hash_map._fill_in_python does and leaves the
    same slots behind; the Python function is the reference and the tests hold the two to the
    same result. It is optional: without a C compiler the package runs the Python one.
 
@@ -178,7 +178,7 @@ static PyObject *filled(PyObject *Py_UNUSED(module), PyObject *const *args, Py_s
 
 static PyMethodDef methods[] = {
     {"filled", (PyCFunction)(void (*)(void))filled, METH_FASTCALL,
-     "filled(args, echo=None): hash_map.fill_in_python, compiled."},
+     "filled(args, echo=None): hash_map._fill_in_python, compiled."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -11,7 +11,7 @@ Slot = ``hash & (C - 1)``, fingerprint = top 7 bits of the 64-bit Wyhash, linear
 Zig's tombstone (0x01) never appears: nothing here removes a single key.
 
 Python keeps each table as a list of slots too (0 for a free slot, else the key's name in a
-:class:`~aoc23.zigstd.keys.KeySpace`). The operations work on that list; the metadata and key
+:class:`~aoc23.zigstd._keys.KeySpace`). The operations work on that list; the metadata and key
 bytes it stands for are written into the buffer when something reads the buffer (a dump, a
 snapshot). So every byte anyone sees is the byte Zig would have there, and a round that
 nobody looks at costs no byte writing.
@@ -24,7 +24,7 @@ import struct
 from collections.abc import Callable, Iterator, Sequence
 
 from aoc23.errors import AllocatorMisuse
-from aoc23.zigstd.keys import KeySpace
+from aoc23.zigstd._keys import KeySpace
 from aoc23.zigstd.mem import Allocator, Slice, align_forward
 
 Point = tuple[int, int]
@@ -149,7 +149,7 @@ class AutoHashMap:
 
     # -- the step's bulk operations ---------------------------------------------------
 
-    def put_each_moved(self, source: AutoHashMap, codes: bytes, offsets: Sequence[int]) -> None:
+    def _put_each_moved(self, source: AutoHashMap, codes: bytes, offsets: Sequence[int]) -> None:
         """``put_assume_capacity`` of every key of ``source``, visited in slot order, each
         moved on the way: key ``k`` goes in as ``k + offsets[codes[k]]``. The same slots and
         bytes as those calls one by one, provided no two keys end up equal (the puzzle's
@@ -158,13 +158,13 @@ class AutoHashMap:
         self._prepare_bulk(source)
         self._adopt(fill(self._fill_args(source, codes, offsets), None), source.size)
 
-    def move_through(self, scratch: AutoHashMap, codes: bytes, offsets: Sequence[int]) -> None:
-        """The blog's ``step_with_tempalloc`` in one pass: ``scratch.put_each_moved(self, …)``,
+    def _move_through(self, scratch: AutoHashMap, codes: bytes, offsets: Sequence[int]) -> None:
+        """The blog's ``step_with_tempalloc`` in one pass: ``scratch._put_each_moved(self, …)``,
         then ``clear_retaining_capacity`` and ``put_assume_capacity`` of each of ``scratch``'s
         keys in its slot order. Same result, slot for slot and byte for byte."""
         scratch._prepare_bulk(self)
         if scratch._capacity != self._capacity:
-            scratch.put_each_moved(self, codes, offsets)
+            scratch._put_each_moved(self, codes, offsets)
             self.clear_retaining_capacity()
             self._put_all_of(scratch)
             return
@@ -201,7 +201,7 @@ class AutoHashMap:
         self._slots = []
         self._owed = None
 
-    def rekey(self, keys: KeySpace) -> None:
+    def _rekey(self, keys: KeySpace) -> None:
         """Name the keys in ``keys`` from now on (the slots and bytes stay as they are)."""
         owed_is_slots = self._owed is self._slots
         self._slots = keys.renamed(self._slots, self.keys)
@@ -325,7 +325,7 @@ class AutoHashMap:
 _FillArgs = tuple[list[int], bytes, Sequence[int], list[int], list[int], Callable[[int], int]]
 
 
-def fill_in_python(args: _FillArgs, echo: list[int] | None = None) -> list[int]:
+def _fill_in_python(args: _FillArgs, echo: list[int] | None = None) -> list[int]:
     """``slots``, the slots of an empty table, after ``put_assume_capacity`` of each key of
     ``source_slots`` in slot order, moved by its code. The moved keys must all differ, so
     that no key finds itself already there, and the home of every key of ``source_slots``
@@ -360,7 +360,7 @@ def fill_in_python(args: _FillArgs, echo: list[int] | None = None) -> list[int]:
 
 
 def _compiled_fill() -> Callable[[_FillArgs, list[int] | None], list[int]] | None:
-    """The compiled twin of :func:`fill_in_python`, unless it was not built (no C compiler
+    """The compiled twin of :func:`_fill_in_python`, unless it was not built (no C compiler
     at install time) or ``AOC23_PURE_PYTHON`` is set to a true value (anything but empty,
     0, no, false or off)."""
     chosen = os.environ.get("AOC23_PURE_PYTHON", "").strip().lower()
@@ -373,10 +373,10 @@ def _compiled_fill() -> Callable[[_FillArgs, list[int] | None], list[int]] | Non
     return filled
 
 
-fill = _compiled_fill() or fill_in_python
-"""The bulk fill every table uses: compiled when it can be, else :func:`fill_in_python`."""
+fill = _compiled_fill() or _fill_in_python
+"""The bulk fill every table uses: compiled when it can be, else :func:`_fill_in_python`."""
 
-FILL_KIND = "Python" if fill is fill_in_python else "compiled"
+FILL_KIND = "Python" if fill is _fill_in_python else "compiled"
 """Which fill the tables started with, as ``aoc23 --version`` says it."""
 
 

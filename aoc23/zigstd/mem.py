@@ -58,7 +58,7 @@ class Buffer:
         covers the whole range, which makes the debt void."""
         self._owed[offset] = (offset + length, pay)
 
-    def discard(self) -> None:
+    def _discard(self) -> None:
         """The memory is gone (a stack array going out of scope): nothing will read it again,
         so whatever is owed to it is forgotten."""
         self._owed.clear()
