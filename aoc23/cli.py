@@ -744,11 +744,11 @@ class _TracePlan:
 
     @property
     def input_name(self) -> str:
-        return (
-            shown_path(Path(self.input_file).name)
-            if self.input_file
-            else "the bundled blog-70x70.txt"
-        )
+        if self.input_file is None:
+            return "the bundled blog-70x70.txt"
+        if self.input_file == "-":
+            return "standard input"
+        return shown_path(Path(self.input_file).name)
 
     def what_ifs(self) -> tuple[str, ...]:
         settings = self.settings

@@ -228,3 +228,12 @@ def test_an_endless_input_is_traced_to_the_read_that_fails() -> None:
     assert result.exit_code == 1
     assert "zero (size unknown, 7779783 B read)" in result.stdout
     assert "OutOfMemory while loading: the input (readFileAlloc) asked main for" in result.stdout
+
+
+def test_standard_input_is_named_as_such() -> None:
+    example = (ROOT / "inputs" / "example.txt").read_bytes()
+    result = CliRunner().invoke(
+        main, ["trace", "-", "--rounds", "1", "--no-compare"], input=example, env=ENV
+    )
+    assert result.exit_code == 0
+    assert result.stdout.startswith("aoc23 trace: naive · standard input (56 B, 22 elves) · 1 ")
