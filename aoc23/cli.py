@@ -23,6 +23,8 @@ from aoc23.simulation import PART1_ROUNDS, Answer, run
 from aoc23.strategies import DEFAULT_BUFFER_SIZE, DEFAULT_TEMP_SIZE, STRATEGIES, Settings
 from aoc23.zigstd.fs import FileContents, readable_length, stat_size_of
 from aoc23.zigstd.hash_map import FILL_KIND
+from aoc23.zigstd.release import DEFAULT as DEFAULT_RELEASE
+from aoc23.zigstd.release import RELEASES, Release, UnknownRelease, release
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -149,6 +151,18 @@ def _run_options(
             help="Free the input after parsing (the blog's footnote). The free is a no-op: "
             "the input is not the last allocation.",
         ),
+        click.option(
+            "--zig",
+            "zig",
+            default=DEFAULT_RELEASE.version,
+            show_default=True,
+            metavar="VERSION",
+            callback=_zig_release,
+            help="The Zig release whose std to simulate: "
+            + ", ".join(RELEASES)
+            + " (or just 0.14 for the newest 0.14 aoc23 has). aoc23 releases says what "
+            "each changes.",
+        ),
     ]
 
     def decorate(command: Any) -> Any:
@@ -160,6 +174,7 @@ def _run_options(
             read: str,
             parse: str,
             free_input: bool,
+            zig: Release,
             **kwargs: Any,
         ) -> Any:
             settings = Settings(
@@ -168,6 +183,7 @@ def _run_options(
                 read="exact" if read == "exact" else "readfile",
                 parse="grow" if parse == "grow" else "reserve",
                 free_input=free_input,
+                zig=zig,
             )
             return command(*args, settings=settings, **kwargs)
 
@@ -176,6 +192,13 @@ def _run_options(
         return with_settings
 
     return decorate
+
+
+def _zig_release(ctx: click.Context, param: click.Parameter, value: str) -> Release:
+    try:
+        return release(value)
+    except UnknownRelease as error:
+        raise click.BadParameter(str(error), ctx, param) from None
 
 
 def _size_text(size: int) -> str:
@@ -299,7 +322,7 @@ def _bytes_wanted(stat_size: int, settings: Settings | None, strategy: str | Non
         return enough
     if settings.read == "exact":
         return min(enough, stat_size if stat_size <= settings.buffer_size else 0)
-    return min(enough, readable_length(settings.buffer_size, stat_size) + 1)
+    return min(enough, readable_length(settings.buffer_size, stat_size, settings.zig) + 1)
 
 
 def _read_in_part(text: bytes, settings: Settings, strategy: str) -> bool:
@@ -625,6 +648,22 @@ def _load(
     return _read_input(input_file, settings, strategy)
 
 
+@main.command()
+def releases() -> None:
+    """List the Zig releases aoc23 simulates (--zig) and what each changes.
+
+    Each line is what that release's std does differently from 0.11.0's in what the
+    blog's program shows, as measured with its own compiler (make zig-releases).
+
+    \b
+    Example:
+      aoc23 releases
+      aoc23 solve inputs/example.txt --zig 0.17 --buffer-size 368 --rounds 0
+    """
+    for known in RELEASES.values():
+        _emit(f"{known.version}  {known.changes}")
+
+
 TRACE_EXIT_CODES = """\b
 Exit status:
   0  the rounds ran
@@ -758,6 +797,7 @@ class _TracePlan:
                 (f"--read {settings.read}", settings.read != "readfile"),
                 (f"--parse {settings.parse}", settings.parse != "reserve"),
                 ("--free-input", settings.free_input),
+                (f"--zig {settings.zig.version}", settings.zig != DEFAULT_RELEASE),
             )
             if active
         )
@@ -831,6 +871,7 @@ def _trace_json(text: bytes, plan: _TracePlan, progress: _TraceProgress) -> anal
             read=settings.read,
             parse=settings.parse,
             free_input=settings.free_input,
+            zig=settings.zig.version,
         )
     )
     result = _run_trace(

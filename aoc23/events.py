@@ -51,6 +51,9 @@ class AllocFailed:
 
 @dataclass(frozen=True, slots=True)
 class Resize:
+    """A block grown or shrunk: by ``resize`` (in place) or, on Zig 0.14+, ``remap``, which
+    may move it to ``moved_to`` (page mappings only: a fixed buffer never moves a block)."""
+
     allocator: str
     site: str
     offset: int
@@ -59,6 +62,8 @@ class Resize:
     ok: bool
     used_before: int
     used_after: int
+    call: str = "resize"
+    moved_to: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

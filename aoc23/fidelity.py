@@ -199,7 +199,7 @@ class TraceLines:
             )
         if isinstance(e, Resize):
             return (
-                f"trace resize {e.allocator} site={e.site} "
+                f"trace {e.call} {e.allocator} site={e.site} "
                 f"offset={self._offset(e.allocator, e.offset)} {e.old_size}->{e.new_size} "
                 f"ok={str(e.ok).lower()} used={e.used_before}->{e.used_after}"
             )

@@ -466,10 +466,11 @@ class _Replay:
         memory = self.memory
         index = memory.index_of(event.offset)
         block = memory.segments[index][0]
-        new_end = event.offset + event.new_size
+        start = event.offset if event.moved_to is None else event.moved_to
+        new_end = start + event.new_size
         if memory.opened.kind == "pages":
             self._drop_page_slack(index)
-            memory.swap(index, replace(block, end=new_end), self.now)
+            memory.swap(index, replace(block, start=start, end=new_end), self.now)
             slack = _page_slack(event.new_size)
             if slack:
                 self._add(new_end, new_end + slack, "padding", block.site, index + 1)

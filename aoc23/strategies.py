@@ -21,6 +21,8 @@ from aoc23.zigstd.fs import read_file_alloc, stat_size_of
 from aoc23.zigstd.hash_map import AutoHashMap
 from aoc23.zigstd.heap import FixedBufferAllocator, PageAllocator
 from aoc23.zigstd.mem import Allocator, Buffer, RawAllocator, Slice
+from aoc23.zigstd.release import DEFAULT as DEFAULT_RELEASE
+from aoc23.zigstd.release import Release
 
 if TYPE_CHECKING:
     from aoc23.events import Tracer
@@ -62,6 +64,8 @@ class Settings:
     read: ReadMode = "readfile"
     parse: ParseMode = "reserve"
     free_input: bool = False
+    zig: Release = DEFAULT_RELEASE
+    """The Zig release whose std the run simulates (the blog's 0.11.0 unless told)."""
 
 
 INPUT_SITES: dict[ReadMode, str] = {
@@ -191,7 +195,7 @@ class Strategy:
         """The input's block and the bytes the program goes on with: all of them for
         readFileAlloc; for the exact read, those that fit the stat size it allocated."""
         if self.settings.read == "readfile":
-            return read_file_alloc(self.allocator, text), text
+            return read_file_alloc(self.allocator, text, self.settings.zig), text
         block = self.allocator.alloc(stat_size_of(text))
         text = text[: block.length]
         if block.buffer is not None:

@@ -1,29 +1,31 @@
-"""``std.ArrayList(u8)`` of Zig 0.11.0 (``lib/std/array_list.zig``), as readFileAlloc uses it.
+"""``std.ArrayList(u8)`` (``lib/std/array_list.zig``), as readFileAlloc uses it, for every
+release aoc23 simulates (:mod:`aoc23.zigstd.release`).
 
-The list tries to grow and shrink *in place* first (``Allocator.resize``) and only falls
-back to allocate-copy-free when the allocator refuses; on a fixed buffer the fallback
-allocates the new block before freeing the old one.
+The list tries to grow and shrink *in place* first (``Allocator.resize``; ``remap`` from
+0.14) and only falls back to allocate-copy-free when the allocator refuses; on a fixed
+buffer the fallback allocates the new block before freeing the old one. How much it grows
+is the release's rule.
 """
 
 from __future__ import annotations
 
 from aoc23.errors import OutOfMemory
 from aoc23.zigstd.mem import Allocator, Slice, zero_length_slice
+from aoc23.zigstd.release import DEFAULT, Release
 
 
-def grown_capacity(capacity: int, minimum: int) -> int:
-    """ArrayList's growth rule: add half plus 8 until ``minimum`` is reached."""
-    while True:
-        capacity += capacity // 2 + 8
-        if capacity >= minimum:
-            return capacity
+def grown_capacity(capacity: int, minimum: int, release: Release = DEFAULT) -> int:
+    """The capacity a list of ``capacity`` grows to for ``minimum`` (0.11.0: add half plus
+    8 until it is reached)."""
+    return release.grown(capacity, minimum)
 
 
 class ArrayList:
     """A list of bytes: ``memory`` is the whole allocation, ``length`` the bytes in use."""
 
-    def __init__(self, allocator: Allocator) -> None:
+    def __init__(self, allocator: Allocator, release: Release = DEFAULT) -> None:
         self.allocator = allocator
+        self.release = release
         self.memory = zero_length_slice(0)
         self.length = 0
 
@@ -32,23 +34,37 @@ class ArrayList:
         return self.memory.length
 
     @classmethod
-    def init_capacity(cls, allocator: Allocator, capacity: int) -> ArrayList:
-        array = cls(allocator)
+    def init_capacity(
+        cls, allocator: Allocator, capacity: int, release: Release = DEFAULT
+    ) -> ArrayList:
+        array = cls(allocator, release)
         array.ensure_total_capacity_precise(capacity)
         return array
 
     def ensure_total_capacity(self, minimum: int) -> None:
         if self.capacity < minimum:
-            self.ensure_total_capacity_precise(grown_capacity(self.capacity, minimum))
+            self.ensure_total_capacity_precise(self.release.grown(self.capacity, minimum))
 
     def ensure_total_capacity_precise(self, capacity: int) -> None:
         if self.capacity >= capacity:
             return
-        if self.allocator.resize(self.memory, capacity):
-            self.memory = _with_length(self.memory, capacity)
+        if self._in_place(capacity):
             return
         fresh = self.allocator.alloc(capacity)
         self._move_to(fresh)
+
+    def _in_place(self, length: int) -> bool:
+        """Resize (remap, from 0.14) the memory to ``length``; False if refused."""
+        if not self.release.remap:
+            if self.allocator.resize(self.memory, length):
+                self.memory = _with_length(self.memory, length)
+                return True
+            return False
+        moved = self.allocator.remap(self.memory, length)
+        if moved is None:
+            return False
+        self.memory = _with_length(moved, length)
+        return True
 
     def items(self) -> bytes:
         if self.memory.buffer is None:
@@ -61,8 +77,7 @@ class ArrayList:
         self.memory.buffer.write(self.memory.offset + start, payload)
 
     def shrink_and_free(self, new_length: int) -> None:
-        if self.allocator.resize(self.memory, new_length):
-            self.memory = _with_length(self.memory, new_length)
+        if self._in_place(new_length):
             self.length = new_length
             return
         try:
@@ -75,8 +90,8 @@ class ArrayList:
 
     def to_owned_slice(self) -> Slice:
         """Hand the items over, trimmed to their length; the list is left empty."""
-        if self.allocator.resize(self.memory, self.length):
-            result = _with_length(self.memory, self.length)
+        if self._in_place(self.length):
+            result = self.memory
         else:
             result = self.allocator.alloc(self.length)
             _copy(self.memory, result, self.length)

@@ -1,21 +1,27 @@
-"""``std.fs.Dir.readFileAlloc`` of Zig 0.11.0.
+"""``readFileAlloc``: ``std.fs.Dir.readFileAlloc`` of Zig 0.11.0 (ported from
+``lib/std/fs.zig``, ``lib/std/fs/file.zig`` and ``lib/std/io/reader.zig``) and what later
+releases made of it (``std.Io.Dir.readFileAlloc`` from 0.16), as each release's rule says
+(:mod:`aoc23.zigstd.release`).
 
-Ported from ``lib/std/fs.zig``, ``lib/std/fs/file.zig`` and ``lib/std/io/reader.zig``.
-
-The file's bytes go through an ArrayList whose capacity starts at the file's size and
-grows in place before and during reading, then shrinks back: so reading a file needs
-more free room than the file's size, for a moment.
+Either way the bytes go through a list whose capacity grows in place before or during
+reading and then shrinks back: reading a file needs more free room than the file's size,
+for a moment.
 """
 
 from __future__ import annotations
 
-from aoc23.zigstd.array_list import ArrayList, grown_capacity
+from collections.abc import Iterator
+
+from aoc23.zigstd.array_list import ArrayList
 from aoc23.zigstd.mem import Allocator, Slice
+from aoc23.zigstd.release import DEFAULT, Release
 
 FIRST_READ_CAPACITY = 4096
 """``readAllArrayListAligned`` makes room for this many bytes before its first read."""
 SIZELESS_CAPACITY = 1024
 """The list's first capacity when the file's stat size is 0 (a pipe, a device, ``/proc``)."""
+WRITER_ROOM = 128
+"""From 0.16 the list makes room for this many more bytes before each read of unknown size."""
 
 
 class FileContents(bytes):
@@ -35,7 +41,7 @@ def stat_size_of(contents: bytes) -> int:
     return contents.stat_size if isinstance(contents, FileContents) else len(contents)
 
 
-def readable_length(buffer_size: int, stat_size: int) -> int:
+def readable_length(buffer_size: int, stat_size: int, release: Release = DEFAULT) -> int:
     """The longest input ``readFileAlloc`` can read into a fresh fixed buffer of
     ``buffer_size`` bytes from a file whose stat size is ``stat_size``; -1 when it fails
     before reading a byte.
@@ -43,31 +49,68 @@ def readable_length(buffer_size: int, stat_size: int) -> int:
     Reading stops only at a read that comes back short, so n bytes need a capacity of at
     least n + 1 among those the list grows through; the list is the buffer's only
     allocation, so each growth happens in place while it fits. Any input longer than
-    this runs out of memory at the same growth step, whatever its length.
+    this runs out of memory at the same growth step, whatever its length. (From 0.16 a
+    regular file is read into one allocation sized from its stat size: all or nothing.)
     """
-    capacity = stat_size if stat_size > 0 else SIZELESS_CAPACITY
-    if capacity > buffer_size:
+    if release.read_file == "writer" and stat_size > 0:
+        return stat_size if release.grown(0, stat_size) <= buffer_size else -1
+    if release.read_file == "list" and (stat_size or SIZELESS_CAPACITY) > buffer_size:
         return -1
-    if capacity < FIRST_READ_CAPACITY:
-        capacity = grown_capacity(capacity, FIRST_READ_CAPACITY)
     longest = -1
-    while capacity <= buffer_size:
+    for capacity in _read_capacities(stat_size, release):
+        if capacity > buffer_size:
+            return longest
         longest = capacity - 1
-        capacity = grown_capacity(capacity, capacity + 1)
-    return longest
+    raise AssertionError("the capacities never end")
 
 
-def read_file_alloc(allocator: Allocator, contents: bytes) -> Slice:
+def _read_capacities(stat_size: int, release: Release) -> Iterator[int]:
+    """The capacities the list reads into, one after another, while a longer and longer
+    input is read (the first allocation, when smaller, was checked to fit before)."""
+    if release.read_file == "writer":
+        capacity, room = release.grown(0, WRITER_ROOM), WRITER_ROOM
+    else:
+        capacity, room = stat_size or SIZELESS_CAPACITY, 1
+        if capacity < FIRST_READ_CAPACITY:
+            capacity = release.grown(capacity, FIRST_READ_CAPACITY)
+    while True:
+        yield capacity
+        capacity = release.grown(capacity, capacity + room)
+
+
+def read_file_alloc(allocator: Allocator, contents: bytes, release: Release = DEFAULT) -> Slice:
     """Load ``contents`` into a fresh allocation, the first one sized by the stat size
-    (see :class:`FileContents`).
+    (see :class:`FileContents`), by ``release``'s rule.
 
     ``max_bytes`` is taken as unlimited, so ``error.FileTooBig`` cannot happen.
     """
+    if release.read_file == "writer":
+        return _read_by_writer(allocator, contents, release)
     size = stat_size_of(contents)
-    array = ArrayList.init_capacity(allocator, size if size > 0 else SIZELESS_CAPACITY)
+    array = ArrayList.init_capacity(allocator, size if size > 0 else SIZELESS_CAPACITY, release)
     try:
         _read_all(array, contents)
         return array.to_owned_slice()
+    finally:
+        array.deinit()
+
+
+def _read_by_writer(allocator: Allocator, contents: bytes, release: Release) -> Slice:
+    """0.16+: room for the stat size at once, or (size unknown) for 128 more bytes each time
+    a read fills the list; then the list is handed over trimmed to the bytes read."""
+    array = ArrayList(allocator, release)
+    size = stat_size_of(contents)
+    try:
+        if size > 0:
+            array.ensure_total_capacity(size)
+        while True:
+            array.ensure_total_capacity(array.length + WRITER_ROOM)
+            room = array.capacity - array.length
+            chunk = contents[array.length : array.length + room]
+            array.write_at(array.length, chunk)
+            array.length += len(chunk)
+            if len(chunk) != room:
+                return array.to_owned_slice()
     finally:
         array.deinit()
 

@@ -54,6 +54,12 @@ class FixedBufferAllocator:
         self.end_index += growth
         return True
 
+    def remap(self, buf: Slice, log2_align: int, new_len: int) -> Slice | None:
+        """Zig 0.14+: the same answer as :meth:`resize`; a block never moves."""
+        if self.resize(buf, log2_align, new_len):
+            return Slice(self.buffer, buf.offset, new_len)
+        return None
+
     def free(self, buf: Slice, log2_align: int) -> None:
         self._check_owned(buf, "free")
         if self.is_last_allocation(buf):
@@ -105,6 +111,17 @@ class PageAllocator:
             return False
         self.mapped -= old_pages - new_pages
         return True
+
+    def remap(self, buf: Slice, log2_align: int, new_len: int) -> Slice | None:
+        """Zig 0.14+: within its pages as :meth:`resize`; a grow past them maps the new size
+        elsewhere and moves the bytes there (mremap), which always succeeds here."""
+        if self.resize(buf, log2_align, new_len):
+            return Slice(buf.buffer, buf.offset, new_len)
+        moved = self.alloc(new_len, log2_align)
+        assert moved is not None and moved.buffer is not None and buf.buffer is not None
+        moved.buffer.write(0, buf.buffer.read(buf.offset, buf.length))
+        self.free(buf, log2_align)
+        return moved
 
     def free(self, buf: Slice, log2_align: int) -> None:
         self._check_owned(buf, "free")

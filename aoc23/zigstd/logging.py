@@ -75,6 +75,26 @@ class LoggingAllocator:
         )
         return ok
 
+    def remap(self, buf: Slice, log2_align: int, new_len: int) -> Slice | None:
+        used_before = self.raw.usage()[0]
+        result = self.raw.remap(buf, log2_align, new_len)
+        moved = result is not None and result.ptr != buf.ptr
+        self.tracer(
+            Resize(
+                self.name,
+                self.site(),
+                buf.ptr - self.base,
+                buf.length,
+                new_len,
+                result is not None,
+                used_before,
+                self.raw.usage()[0],
+                call="remap",
+                moved_to=result.ptr - self.base if result is not None and moved else None,
+            )
+        )
+        return result
+
     def free(self, buf: Slice, log2_align: int) -> None:
         used_before = self.raw.usage()[0]
         self.raw.free(buf, log2_align)

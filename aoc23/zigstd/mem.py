@@ -185,6 +185,10 @@ class RawAllocator(Protocol):
 
     def resize(self, buf: Slice, log2_align: int, new_len: int) -> bool: ...
 
+    def remap(self, buf: Slice, log2_align: int, new_len: int) -> Slice | None:
+        """Zig 0.14's fourth vtable call: the block resized, perhaps moved; None: refused."""
+        ...
+
     def free(self, buf: Slice, log2_align: int) -> None: ...
 
     def usage(self) -> tuple[int, int | None]:
@@ -230,3 +234,13 @@ class Allocator:
         if block.length == 0:
             return False
         return self.raw.resize(block, log2_align, new_len)
+
+    def remap(self, block: Slice, new_len: int, log2_align: int = 0) -> Slice | None:
+        """``remap`` (Zig 0.14+): the block resized in place or moved, or None (refused);
+        ``new_len == 0`` frees."""
+        if new_len == 0:
+            self.free(block, log2_align)
+            return zero_length_slice(log2_align)
+        if block.length == 0:
+            return None
+        return self.raw.remap(block, log2_align, new_len)
