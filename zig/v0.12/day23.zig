@@ -7,7 +7,6 @@
 //! integers with `writeInt(T, value, .little)` (the endian enum's tags became lower case).
 //! Nothing else failed to compile.
 //!
-//!
 //! usage: day23 INPUT STRATEGY BUFFER_SIZE ROUNDS TEMP_SIZE BASE_OFFSET [DUMP_FILE] [OPTION...]
 //!   STRATEGY     naive | tempalloc | double | page
 //!   ROUNDS       a number of rounds, or "part2" to run until no elf moves

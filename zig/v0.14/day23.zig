@@ -9,7 +9,6 @@
 //!   * `std.mem.page_size` is gone: whole pages use `std.heap.pageSize()`, the buffers' mappings
 //!     `std.heap.page_size_min`.
 //!
-//!
 //! usage: day23 INPUT STRATEGY BUFFER_SIZE ROUNDS TEMP_SIZE BASE_OFFSET [DUMP_FILE] [OPTION...]
 //!   STRATEGY     naive | tempalloc | double | page
 //!   ROUNDS       a number of rounds, or "part2" to run until no elf moves

@@ -8,7 +8,6 @@
 //!     every exit.
 //!   * `alignedAlloc` takes a `std.mem.Alignment` instead of a byte count.
 //!
-//!
 //! usage: day23 INPUT STRATEGY BUFFER_SIZE ROUNDS TEMP_SIZE BASE_OFFSET [DUMP_FILE] [OPTION...]
 //!   STRATEGY     naive | tempalloc | double | page
 //!   ROUNDS       a number of rounds, or "part2" to run until no elf moves
