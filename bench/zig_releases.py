@@ -5,7 +5,7 @@ Usage: python bench/zig_releases.py [--venvs DIR] [--releases 0.11.0,0.14.1,...]
 (make zig-releases)
 
 Every release's ``ziglang`` wheel lives in its own environment, ``DIR/<version>/bin/python``
-(default ``.venv-zig``). For each release it builds, in ReleaseSafe as aoc23 builds its
+(default ``.venv/zig``). For each release it builds, in ReleaseSafe as aoc23 builds its
 reference, the day 23 program of that release's API epoch (``EPOCHS``) and
 ``zig/probes/std_probe.zig``, then compares with 0.11.0:
 
@@ -456,10 +456,11 @@ def build_epochs(venvs: Path, releases: list[str]) -> list[list[str]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--venvs", type=Path, default=ROOT / ".venv-zig")
+    parser.add_argument("--venvs", type=Path, default=ROOT / ".venv" / "zig")
     parser.add_argument("--releases", default=",".join(RELEASES))
     parser.add_argument("--epochs", action="store_true")
-    parser.add_argument("--json", type=Path)
+    parser.add_argument("--json", type=Path, help="write the measured rules and figures here")
+    parser.add_argument("--raw-json", type=Path, help="write every measurement here")
     parser.add_argument("--skip-bisect", action="store_true")
     arguments = parser.parse_args()
     releases = [BASE] + [r for r in arguments.releases.split(",") if r and r != BASE]
@@ -493,7 +494,7 @@ def main() -> int:
         figures = probe_figures(probe_lines(probes[release]))
         changed = {k: v for k, v in figures.items() if base_figures.get(k) != v}
         gone = [k for k in base_figures if k not in figures]
-        probe_report[release] = {"changed": changed, "absent": gone}
+        probe_report[release] = figures
         keys = sorted(set(changed) | set(gone))
         print(f"  {release}: " + ("same" if not keys else "; ".join(keys)))
     report["probe"] = probe_report
@@ -570,11 +571,193 @@ def main() -> int:
         print(f"({time.monotonic() - started:.1f} s)\n")
         report["smallest_buffer"] = minimum_report
 
+    if arguments.raw_json:
+        arguments.raw_json.write_text(json.dumps(report, indent=1) + "\n")
+    curated = curate(report, releases)
+    print("per release and std part: same as 0.11.0, or the rule measured:")
+    print(table(["release", *PARTS], [
+        [release, *(brief(curated["releases"][release][part]) for part in PARTS)]
+        for release in releases
+    ]))
     if arguments.json:
-        arguments.json.write_text(json.dumps(report, indent=1, sort_keys=False) + "\n")
+        arguments.json.write_text(json.dumps(curated, indent=1) + "\n")
         print(f"wrote {arguments.json.name}")
     print(f"total {time.monotonic() - clock:.0f} s")
     return 0
+
+
+# -- the data file ------------------------------------------------------------------------
+
+PARTS = ("fixed_buffer_allocator", "undefined_fill", "hash_map", "array_list",
+         "read_file_alloc", "page_allocator")
+
+
+def brief(part: dict[str, object]) -> str:
+    if part.get("same_as_0.11.0"):
+        return "same"
+    return str(part.get("summary", "differs"))
+
+
+def _ints(text: str) -> dict[str, int]:
+    return {k: int(v) for k, v in re.findall(r"(\w+)=(-?\d+)", text)}
+
+
+def _list_rules() -> dict[str, Callable[[int, int], int]]:
+    def loop(step: int) -> Callable[[int, int], int]:
+        return lambda capacity, needed: _grow(capacity, needed, step)
+
+    return {
+        "c += c/2 + 8 until c >= n": loop(8),
+        "c += c/2 + 128 until c >= n": loop(128),
+        "n + n/2 + 128": lambda capacity, needed: needed + needed // 2 + 128,
+    }
+
+
+def array_list_part(figures: dict[str, list[str]]) -> dict[str, object]:
+    """Which growth rule gives every capacity the probe printed (u8 lists, from the
+    capacity they had to the one they needed)."""
+    steps = []
+    for text in figures["arraylist grow by append"]:
+        found = re.search(r"len=(\d+) capacity (\d+)->(\d+)", text)
+        assert found
+        length, old, new = map(int, found.groups())
+        steps.append((old, length, new))
+    for text in figures["arraylist reserve from empty"]:
+        n = _ints(text)
+        steps.append((0, n["n"], n["capacity"]))
+    for text in figures["arraylist reserve one more from full capacity"]:
+        n = _ints(text)
+        steps.append((n["n"], n["n"] + 1, n["capacity"]))
+    holding = [name for name, rule in _list_rules().items()
+               if all(rule(old, needed) == new for old, needed, new in steps)]
+    return {"growth": holding[0] if len(holding) == 1 else holding or None,
+            "checked_growths": len(steps),
+            "first_capacities_by_append": [new for old, needed, new in steps[:6]]}
+
+
+def hash_map_part(figures: dict[str, list[str]]) -> dict[str, object]:
+    from aoc23.zigstd import hash_map, wyhash
+
+    reserves = [_ints(text) for text in figures["hashmap reserve"]]
+    growths = []
+    for text in figures["hashmap grow by put"]:
+        found = re.search(r"count=(\d+) capacity (\d+)->(\d+)", text)
+        assert found
+        growths.append(tuple(map(int, found.groups())))
+    hashes = [_ints(text.split(" auto=")[0]) | {"auto": int(text.split("auto=")[1].split()[0], 16),
+              "raw": int(text.split("wyhash0_of_8_bytes=")[1], 16)} for text in figures["hash"]]
+    return {
+        "block_bytes_24_plus_9C": all(r["block"] == 24 + 9 * r["capacity"] for r in reserves),
+        "metadata_at_24": all(r["metadata_at"] == 24 for r in reserves),
+        "keys_at_24_plus_C": all(r["keys_at"] == 24 + r["capacity"] for r in reserves),
+        "capacity_for_size_ceilpow2_of_n_times_100_over_80_plus_1_min_8": all(
+            r["capacity"] == max(8, hash_map.capacity_for_size(r["n"])) for r in reserves),
+        "put_grows_at_count_C_times_80_over_100_plus_1": all(
+            old == 0 or count == hash_map.max_load(old) + 1 for count, old, _ in growths[1:]),
+        "put_doubles_capacity_from_8": [new for _, _, new in growths] ==
+        [8 << i for i in range(len(growths))],
+        "hash_is_wyhash_v4_1_seed_0_of_x_y_le32": all(
+            h["auto"] == h["raw"] == wyhash.hash_point(h["x"], h["y"]) for h in hashes),
+        "reserve": [[r["n"], r["capacity"], r["block"]] for r in reserves],
+        "unmanaged_struct_bytes": int(figures["hashmap unmanaged struct size"][0]),
+        "managed_struct_bytes": int(figures["hashmap managed struct size"][0]),
+        "point2d_layout": figures["point2d layout"][0],
+        "iteration_order_of_a_small_fill": figures["hashmap iteration order"][0],
+        "after_remove_1000_and_put_1000": figures["hashmap after remove 1000 and put 1000"][0],
+    }
+
+
+def page_part(figures: dict[str, list[str]]) -> dict[str, object]:
+    return {key: values[0] for key, values in figures.items() if key.startswith("page")}
+
+
+def keyed(figures: dict[str, list[str]], prefix: str) -> dict[str, str]:
+    return {key: values[0] for key, values in figures.items() if key.startswith(prefix)}
+
+
+def cases_part(cases: dict[str, dict[str, object]]) -> dict[str, object]:
+    def names(test: Callable[[dict[str, object]], bool]) -> list[str]:
+        return [name for name, figures in cases.items() if test(figures)]
+
+    return {
+        "compared": len(cases),
+        "same_lines_oom_exit": len(names(lambda c: bool(c["lines"] and c["oom"] and c["exit"]))),
+        "same_buffer_bytes": len(names(lambda c: c["bytes"] is not False)),
+        "same_calls": len(names(lambda c: c["calls"] == "same")),
+        "calls_differ_only_reading_the_input": names(lambda c: c["calls"] == "input read"),
+        "calls_differ_elsewhere": names(lambda c: c["calls"] == "differ"),
+        "outcome_differs": {name: c["outcome"] for name, c in cases.items()
+                            if not (c["lines"] and c["oom"] and c["exit"])},
+    }
+
+
+def curate(report: dict[str, object], releases: list[str]) -> dict[str, object]:
+    """The measured rules and figures per release, each std part marked same as 0.11.0 or
+    not (the data file ``--json`` writes)."""
+    probes = report["probe"]
+    reads = report["readFileAlloc"]
+    assert isinstance(probes, dict) and isinstance(reads, dict)
+    out: dict[str, dict[str, object]] = {}
+    for release in releases:
+        figures = probes[release]
+        read = reads[release]
+        measured = read["measured"]
+        parts: dict[str, dict[str, object]] = {
+            "fixed_buffer_allocator": keyed(figures, "fba "),
+            "undefined_fill": keyed(figures, "fill "),
+            "hash_map": hash_map_part(figures),
+            "array_list": array_list_part(figures),
+            "read_file_alloc": {
+                "rule": read["rule"],
+                "rule_checked_sizes": sorted({int(k.split()[1]) for k in measured}),
+                "rule_misses": read["rule_misses"],
+                "file_4970": measured["file 4970"],
+                "pipe_4970": measured["pipe 4970"],
+                "file_56": measured["file 56"],
+                "file_0": measured["file 0"],
+                "calls": measured,
+            },
+            "page_allocator": page_part(figures),
+        }
+        for name, part in parts.items():
+            if release == BASE:
+                part["same_as_0.11.0"] = True
+                continue
+            mine = {k: v for k, v in part.items() if k not in ("same_as_0.11.0", "summary")}
+            base = {k: v for k, v in out[BASE][name].items()
+                    if k not in ("same_as_0.11.0", "summary")}
+            part["same_as_0.11.0"] = mine == base
+            if mine != base:
+                differing = sorted(k for k in set(mine) | set(base) if mine.get(k) != base.get(k))
+                part["differs_in"] = differing
+        out[release] = {"program": str(source_of(release).relative_to(ROOT)), **parts}
+        for name in ("array_list", "read_file_alloc"):
+            part = out[release][name]
+            assert isinstance(part, dict)
+            if not part["same_as_0.11.0"]:
+                part["summary"] = part.get("growth") or part.get("rule")
+        for name in ("fixed_buffer_allocator", "undefined_fill", "hash_map", "page_allocator"):
+            part = out[release][name]
+            assert isinstance(part, dict)
+            if not part["same_as_0.11.0"]:
+                differing = part.get("differs_in", [])
+                assert isinstance(differing, list)
+                part["summary"] = "; ".join(f"{k} {part.get(k, 'absent')}" for k in differing)
+        cases = report.get("cases", {})
+        assert isinstance(cases, dict)
+        if release in cases:
+            out[release]["day23_cases"] = cases_part(cases[release])
+        minimum = report.get("smallest_buffer")
+        if isinstance(minimum, dict):
+            out[release]["smallest_buffer"] = {goal: values[release]
+                                               for goal, values in minimum.items()}
+    result: dict[str, object] = {
+        "measured_on": "x86_64-linux, ReleaseSafe, fixed buffers at base offset 0",
+        "releases": out,
+    }
+    if "epochs" in report:
+        result["programs_build_with"] = report["epochs"]
+    return result
 
 
 def yes(value: bool | None) -> str:
