@@ -213,6 +213,14 @@ fn arrayList() !void {
     }
 }
 
+/// Whether every page of `len` bytes at `ptr` is mapped: mincore refuses (ENOMEM) a range
+/// with a hole in it.
+fn mapped(ptr: [*]u8, len: usize) bool {
+    var vec: [64]u8 = undefined;
+    const rc: isize = @bitCast(std.os.linux.mincore(ptr, len, &vec));
+    return rc == 0;
+}
+
 fn pageAllocator() !void {
     const a = std.heap.page_allocator;
     show("page size", "{d}", .{pageSize()});
@@ -223,6 +231,7 @@ fn pageAllocator() !void {
     show("page resize 36888->40960 (same pages)", "ok={}", .{a.resize(first, 40960)});
     show("page resize 36888->40961 (one more page)", "ok={}", .{a.resize(first, 40961)});
     show("page resize 36888->100 (fewer pages)", "ok={}", .{a.resize(first, 100)});
+    show("page after shrink to 100", "first_page_mapped={} rest_mapped={}", .{ mapped(first.ptr, 4096), mapped(first.ptr + 4096, 36888 - 4096) });
     const small: []u8 = first.ptr[0..100];
     if (has_remap) {
         const remapped = a.remap(small, 1 << 20);
@@ -233,6 +242,7 @@ fn pageAllocator() !void {
         a.free(small);
     }
     a.free(second);
+    show("page after free of 36888", "mapped={}", .{mapped(second.ptr, 36888)});
 }
 
 pub fn main() !void {
