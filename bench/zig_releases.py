@@ -340,15 +340,38 @@ def rule_allocating_writer(size: int, pipe: bool) -> list[str]:
     return found
 
 
+LIST_RULE = (
+    "an ArrayList: alloc S (1024 when the stat size is 0, as for a pipe); grow (c += c/2 + {step} "
+    "until enough) to at least 4096, and again to at least n + 1 each time a read fills all n "
+    "bytes; then {verb} to the bytes read and {verb} once more to the same size (toOwnedSlice); "
+    "free instead when nothing was read; every grow and shrink is a {verb} of the last block"
+)
+WRITER_RULE = (
+    "one list that grows to n + n/2 + 128 when it must hold n bytes: a regular file asks for n = S "
+    "at once (no call at all when S = 0), a pipe for n = bytes read + 128 each time a read fills "
+    "it (first alloc 320); then remap to the bytes read (free when none)"
+)
 READ_RULES: dict[str, tuple[str, Callable[[int, bool], list[str]]]] = {
-    "0.11.0": ("list, grow c+=c/2+8, resize", rule_list_reader(8, "resize")),
-    "0.12.1": ("list, grow c+=c/2+8, resize", rule_list_reader(8, "resize")),
-    "0.13.0": ("list, grow c+=c/2+8, resize", rule_list_reader(8, "resize")),
-    "0.14.1": ("list, grow c+=c/2+128, remap", rule_list_reader(128, "remap")),
-    "0.15.2": ("list, grow c+=c/2+128, remap", rule_list_reader(128, "remap")),
-    "0.16.0": ("alloc S+S/2+128, remap S; pipe +128", rule_allocating_writer),
-    "0.17.1": ("alloc S+S/2+128, remap S; pipe +128", rule_allocating_writer),
+    "0.11.0": (LIST_RULE.format(step=8, verb="resize"), rule_list_reader(8, "resize")),
+    "0.12.1": (LIST_RULE.format(step=8, verb="resize"), rule_list_reader(8, "resize")),
+    "0.13.0": (LIST_RULE.format(step=8, verb="resize"), rule_list_reader(8, "resize")),
+    "0.14.1": (LIST_RULE.format(step=128, verb="remap"), rule_list_reader(128, "remap")),
+    "0.15.2": (LIST_RULE.format(step=128, verb="remap"), rule_list_reader(128, "remap")),
+    "0.16.0": (WRITER_RULE, rule_allocating_writer),
+    "0.17.1": (WRITER_RULE, rule_allocating_writer),
 }
+PEAKS: dict[str, tuple[str, Callable[[int], int]]] = {
+    "8": ("S + S/2 + 8 for S >= 4096; else the first c >= 4096 of c = S, c += c/2 + 8",
+          lambda size: _grow(size or 1024, max(4096, size + 1), 8)),
+    "128": ("S + S/2 + 128 for S >= 4096; else the first c >= 4096 of c = S, c += c/2 + 128",
+            lambda size: _grow(size or 1024, max(4096, size + 1), 128)),
+    "writer": ("S + S/2 + 128 (0 for an empty file)",
+               lambda size: size + size // 2 + 128 if size else 0),
+}
+PEAK_OF = {"0.11.0": "8", "0.12.1": "8", "0.13.0": "8", "0.14.1": "128", "0.15.2": "128",
+           "0.16.0": "writer", "0.17.1": "writer"}
+SHORT_RULES = {"8": "list, c += c/2 + 8, resize", "128": "list, c += c/2 + 128, remap",
+               "writer": "S + S/2 + 128, remap to S"}
 
 
 def measure_reads(binary: Path, scratch: Path) -> dict[str, dict[str, object]]:
@@ -512,10 +535,14 @@ def main() -> int:
             name, _ = READ_RULES[release]
             same = base_reads is not None and measured == base_reads
             base_reads = base_reads or measured
-            reads[release] = {"rule": name, "rule_misses": wrong,
+            peak_text, peak = PEAKS[PEAK_OF[release]]
+            peak_misses = [k for k, v in measured.items()
+                           if k.startswith("file") and v["peak"] != peak(int(k.split()[1]))]
+            reads[release] = {"rule": name, "rule_misses": wrong, "peak_regular_file": peak_text,
+                              "peak_misses": peak_misses,
                 "same_as_0.11.0": same if release != BASE else True, "measured": measured}
             blog = measured["file 100000"]
-            rows.append([release, "same" if same or release == BASE else name,
+            rows.append([release, SHORT_RULES[PEAK_OF[release]],
                          "all" if not wrong else f"not {', '.join(wrong)}",
                          " ".join(measured["file 4970"]["calls"]),  # type: ignore[arg-type]
                          str(measured["file 4970"]["peak"]), str(blog["peak"]),
@@ -675,6 +702,40 @@ def keyed(figures: dict[str, list[str]], prefix: str) -> dict[str, str]:
     return {key: values[0] for key, values in figures.items() if key.startswith(prefix)}
 
 
+REMAP_LIKE_RESIZE = (
+    ("last grow 10->50", "last grow 10->30"),
+    ("not-last grow 10->20", "not-last grow 10->20"),
+    ("not-last shrink 10->5", "not-last shrink 10->5"),
+    ("last shrink 50->4", "last shrink 30->4"),
+    ("last past buffer 4->5000", "last grow past buffer 4->1000"),
+)
+"""The probe's remap lines and the resize lines of the same situation."""
+
+
+def summarize(name: str, part: dict[str, object]) -> str:
+    """A few words for a part that differs from 0.11.0 (the table's cell)."""
+    differing = part.get("differs_in", [])
+    assert isinstance(differing, list)
+    if name == "hash_map":
+        sizes = f"struct {part['unmanaged_struct_bytes']}/{part['managed_struct_bytes']} B"
+        rest = [k for k in differing if not k.endswith("struct_bytes")]
+        return sizes + (f"; also {', '.join(rest)}" if rest else "; table same")
+    if name == "fixed_buffer_allocator" and all("remap" in k for k in differing):
+        pairs = [(f"fba remap {a}", f"fba resize {b}") for a, b in REMAP_LIKE_RESIZE]
+        agree = sum(("ok=true" in str(part.get(x))) == ("ok=true" in str(part.get(y)))
+                    for x, y in pairs)
+        moved = any("moved=true" in str(v) for k, v in part.items() if "remap" in k)
+        return (f"adds remap: answers as resize does in {agree} of {len(pairs)} probes, "
+                + ("moves" if moved else "never moves"))
+    remaps = {k: v for k, v in part.items() if "remap" in k and isinstance(v, str)}
+    if remaps and all("remap" in k for k in differing):
+        said = [f"{k.split('remap ')[1].split(' (')[0]}: {'ok' if 'ok=true' in v else 'no'}"
+                + (", moved" if "moved=true" in v else "") for k, v in sorted(remaps.items())
+                if "absent" not in v]
+        return "adds remap (" + "; ".join(said) + ")"
+    return ", ".join(differing)
+
+
 def cases_part(cases: dict[str, dict[str, object]]) -> dict[str, object]:
     def names(test: Callable[[dict[str, object]], bool]) -> list[str]:
         return [name for name, figures in cases.items() if test(figures)]
@@ -709,6 +770,8 @@ def curate(report: dict[str, object], releases: list[str]) -> dict[str, object]:
             "array_list": array_list_part(figures),
             "read_file_alloc": {
                 "rule": read["rule"],
+                "peak_regular_file": read["peak_regular_file"],
+                "peak_misses": read["peak_misses"],
                 "rule_checked_sizes": sorted({int(k.split()[1]) for k in measured}),
                 "rule_misses": read["rule_misses"],
                 "file_4970": measured["file 4970"],
@@ -735,14 +798,12 @@ def curate(report: dict[str, object], releases: list[str]) -> dict[str, object]:
             part = out[release][name]
             assert isinstance(part, dict)
             if not part["same_as_0.11.0"]:
-                part["summary"] = part.get("growth") or part.get("rule")
+                part["summary"] = part.get("growth") or SHORT_RULES[PEAK_OF[release]]
         for name in ("fixed_buffer_allocator", "undefined_fill", "hash_map", "page_allocator"):
             part = out[release][name]
             assert isinstance(part, dict)
             if not part["same_as_0.11.0"]:
-                differing = part.get("differs_in", [])
-                assert isinstance(differing, list)
-                part["summary"] = "; ".join(f"{k} {part.get(k, 'absent')}" for k in differing)
+                part["summary"] = summarize(name, part)
         cases = report.get("cases", {})
         assert isinstance(cases, dict)
         if release in cases:
