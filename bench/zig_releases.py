@@ -36,14 +36,15 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from zig_latest import same_relocated, smallest, table  # noqa: E402
+from zig_latest import same_relocated, smallest, table
 
-from aoc23 import reference  # noqa: E402
-from aoc23.reference import ZigUnavailable  # noqa: E402
-from aoc23.strategies import FREE_INPUT_SITE, INPUT_SITES  # noqa: E402
+from aoc23 import reference
+from aoc23.reference import ZigUnavailable
+from aoc23.strategies import FREE_INPUT_SITE, INPUT_SITES
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ROOT / "inputs"
@@ -58,15 +59,15 @@ EPOCHS: dict[str, tuple[str, ...]] = {
 }
 RELEASES = tuple(release for releases in EPOCHS.values() for release in releases)
 PROBE = ROOT / "zig" / "probes" / "std_probe.zig"
-READ_SITES = tuple(INPUT_SITES.values()) + (FREE_INPUT_SITE,)
+READ_SITES = (*INPUT_SITES.values(), FREE_INPUT_SITE)
 BIG = 1 << 20
 TEMP = 40_000
 STRATEGIES = ("naive", "tempalloc", "double", "page")
 BISECTED = ("naive", "tempalloc", "double")
 GOALS: tuple[int | None, ...] = (None, 0, 1, 2, 5, 10)
 """None: read the input; 0: hold the first table; n: finish n rounds."""
-READ_SIZES = (0, 1, 55, 56, 100, 1023, 1024, 1025, 2000, 4095, 4096, 4097, 4970, 5249, 6000)
-READ_SIZES += (6224, 8192, 10_000, 65_536, 100_000, 127, 128, 320, 800, 1520, 6650)
+READ_SIZES: tuple[int, ...] = (0, 1, 55, 56, 100, 127, 128, 320, 800, 1023, 1024, 1025, 1520)
+READ_SIZES += (2000, 4095, 4096, 4097, 4970, 5249, 6000, 6224, 6650, 8192, 10_000, 65_536, 100_000)
 
 
 def source_of(release: str) -> Path:
@@ -226,8 +227,18 @@ def compare_case(case: Case, base: Path, other: Path, scratch: Path) -> CaseResu
         dump = scratch / f"dump{index}.bin" if case.dump else None
         if dump is not None:
             dump.unlink(missing_ok=True)
-        runs.append(run(binary, case.path, case.strategy, case.size, case.rounds, case.options,
-                        pipe=case.pipe, dump=dump))
+        runs.append(
+            run(
+                binary,
+                case.path,
+                case.strategy,
+                case.size,
+                case.rounds,
+                case.options,
+                pipe=case.pipe,
+                dump=dump,
+            )
+        )
     a, b = runs
     dumps = None
     if a.dump is not None and b.dump is not None:
@@ -236,8 +247,16 @@ def compare_case(case: Case, base: Path, other: Path, scratch: Path) -> CaseResu
     ta = run(base, case.path, case.strategy, case.size, case.rounds, traced, pipe=case.pipe)
     tb = run(other, case.path, case.strategy, case.size, case.rounds, traced, pipe=case.pipe)
     verdict, diff = compare_trace(ta.trace, tb.trace)
-    return CaseResult(case, a.lines == b.lines, a.oom == b.oom, a.exit_code == b.exit_code,
-                      dumps, verdict, summary(b), diff)
+    return CaseResult(
+        case,
+        a.lines == b.lines,
+        a.oom == b.oom,
+        a.exit_code == b.exit_code,
+        dumps,
+        verdict,
+        summary(b),
+        diff,
+    )
 
 
 # -- readFileAlloc --------------------------------------------------------------------------
@@ -268,8 +287,13 @@ def read_calls(trace: list[str]) -> list[str]:
 def peak_and_end(trace: list[str]) -> tuple[int, int]:
     """The highest end_index while reading the input, and where the read left it."""
     site = f"site={INPUT_SITES['readfile']} "
-    ends = [int(m.group(1)) for line in trace if site in line
-            for m in [re.search(r"used=\d+->(\d+)", line)] if m]
+    ends = [
+        int(m.group(1))
+        for line in trace
+        if site in line
+        for m in [re.search(r"used=\d+->(\d+)", line)]
+        if m
+    ]
     return (max(ends) if ends else 0, ends[-1] if ends else 0)
 
 
@@ -361,17 +385,33 @@ READ_RULES: dict[str, tuple[str, Callable[[int, bool], list[str]]]] = {
     "0.17.1": (WRITER_RULE, rule_allocating_writer),
 }
 PEAKS: dict[str, tuple[str, Callable[[int], int]]] = {
-    "8": ("S + S/2 + 8 for S >= 4096; else the first c >= 4096 of c = S, c += c/2 + 8",
-          lambda size: _grow(size or 1024, max(4096, size + 1), 8)),
-    "128": ("S + S/2 + 128 for S >= 4096; else the first c >= 4096 of c = S, c += c/2 + 128",
-            lambda size: _grow(size or 1024, max(4096, size + 1), 128)),
-    "writer": ("S + S/2 + 128 (0 for an empty file)",
-               lambda size: size + size // 2 + 128 if size else 0),
+    "8": (
+        "S + S/2 + 8 for S >= 4096; else the first c >= 4096 of c = S, c += c/2 + 8",
+        lambda size: _grow(size or 1024, max(4096, size + 1), 8),
+    ),
+    "128": (
+        "S + S/2 + 128 for S >= 4096; else the first c >= 4096 of c = S, c += c/2 + 128",
+        lambda size: _grow(size or 1024, max(4096, size + 1), 128),
+    ),
+    "writer": (
+        "S + S/2 + 128 (0 for an empty file)",
+        lambda size: size + size // 2 + 128 if size else 0,
+    ),
 }
-PEAK_OF = {"0.11.0": "8", "0.12.1": "8", "0.13.0": "8", "0.14.1": "128", "0.15.2": "128",
-           "0.16.0": "writer", "0.17.1": "writer"}
-SHORT_RULES = {"8": "list, c += c/2 + 8, resize", "128": "list, c += c/2 + 128, remap",
-               "writer": "S + S/2 + 128, remap to S"}
+PEAK_OF = {
+    "0.11.0": "8",
+    "0.12.1": "8",
+    "0.13.0": "8",
+    "0.14.1": "128",
+    "0.15.2": "128",
+    "0.16.0": "writer",
+    "0.17.1": "writer",
+}
+SHORT_RULES = {
+    "8": "list, c += c/2 + 8, resize",
+    "128": "list, c += c/2 + 128, remap",
+    "writer": "S + S/2 + 128, remap to S",
+}
 
 
 def measure_reads(binary: Path, scratch: Path) -> dict[str, dict[str, object]]:
@@ -432,8 +472,9 @@ def goals() -> Iterator[Goal]:
 
 def succeeds(binary: Path, goal: Goal) -> Callable[[int], bool]:
     def attempt(size: int) -> bool:
-        result = run(binary, goal.path, goal.strategy, size, goal.goal or 0, goal.options,
-                     pipe=goal.pipe)
+        result = run(
+            binary, goal.path, goal.strategy, size, goal.goal or 0, goal.options, pipe=goal.pipe
+        )
         if goal.goal is None:
             return result.oom is None or not any(f"site={s} " in result.oom for s in READ_SITES)
         return result.exit_code == 0
@@ -468,8 +509,9 @@ def build_epochs(venvs: Path, releases: list[str]) -> list[list[str]]:
         row = [path]
         for release in releases:
             try:
-                reference.build(zig=compiler(venvs, release), source_path=ROOT / path,
-                                version=release)
+                reference.build(
+                    zig=compiler(venvs, release), source_path=ROOT / path, version=release
+                )
                 row.append("builds")
             except ZigUnavailable as error:
                 row.append("no: " + str(error).split("failed: ")[-1][:40])
@@ -487,17 +529,19 @@ def main() -> int:
     parser.add_argument("--skip-bisect", action="store_true")
     arguments = parser.parse_args()
     releases = [BASE] + [r for r in arguments.releases.split(",") if r and r != BASE]
-    report: dict[str, object] = {}
+    report: dict[str, Any] = {}
     clock = time.monotonic()
 
     started = time.monotonic()
     binaries, probes = {}, {}
     for release in releases:
         command = compiler(arguments.venvs, release)
-        binaries[release] = reference.build(zig=command, source_path=source_of(release),
-                                            version=release)
-        probes[release] = reference.build(zig=command, source_path=PROBE, version=release,
-                                          name="std_probe")
+        binaries[release] = reference.build(
+            zig=command, source_path=source_of(release), version=release
+        )
+        probes[release] = reference.build(
+            zig=command, source_path=PROBE, version=release, name="std_probe"
+        )
     print(f"built {len(releases)} references and probes in {time.monotonic() - started:.1f} s\n")
 
     if arguments.epochs:
@@ -536,21 +580,48 @@ def main() -> int:
             same = base_reads is not None and measured == base_reads
             base_reads = base_reads or measured
             peak_text, peak = PEAKS[PEAK_OF[release]]
-            peak_misses = [k for k, v in measured.items()
-                           if k.startswith("file") and v["peak"] != peak(int(k.split()[1]))]
-            reads[release] = {"rule": name, "rule_misses": wrong, "peak_regular_file": peak_text,
-                              "peak_misses": peak_misses,
-                "same_as_0.11.0": same if release != BASE else True, "measured": measured}
+            peak_misses = [
+                k
+                for k, v in measured.items()
+                if k.startswith("file") and v["peak"] != peak(int(k.split()[1]))
+            ]
+            reads[release] = {
+                "rule": name,
+                "rule_misses": wrong,
+                "peak_regular_file": peak_text,
+                "peak_misses": peak_misses,
+                "same_as_0.11.0": same if release != BASE else True,
+                "measured": measured,
+            }
             blog = measured["file 100000"]
-            rows.append([release, SHORT_RULES[PEAK_OF[release]],
-                         "all" if not wrong else f"not {', '.join(wrong)}",
-                         " ".join(measured["file 4970"]["calls"]),  # type: ignore[arg-type]
-                         str(measured["file 4970"]["peak"]), str(blog["peak"]),
-                         " ".join(measured["pipe 4970"]["calls"]),  # type: ignore[arg-type]
-                         str(measured["pipe 4970"]["peak"])])
+            rows.append(
+                [
+                    release,
+                    SHORT_RULES[PEAK_OF[release]],
+                    "all" if not wrong else f"not {', '.join(wrong)}",
+                    " ".join(measured["file 4970"]["calls"]),  # type: ignore[arg-type]
+                    str(measured["file 4970"]["peak"]),
+                    str(blog["peak"]),
+                    " ".join(measured["pipe 4970"]["calls"]),  # type: ignore[arg-type]
+                    str(measured["pipe 4970"]["peak"]),
+                ]
+            )
     print("readFileAlloc on a fixed buffer (file: a regular file; pipe: standard input):")
-    print(table(["release", "rule", "rule holds", "file 4970 calls", "peak", "peak 100000",
-                 "pipe 4970 calls", "peak"], rows))
+    print(
+        table(
+            [
+                "release",
+                "rule",
+                "rule holds",
+                "file 4970 calls",
+                "peak",
+                "peak 100000",
+                "pipe 4970 calls",
+                "peak",
+            ],
+            rows,
+        )
+    )
     print(f"({time.monotonic() - started:.1f} s)\n")
     report["readFileAlloc"] = reads
 
@@ -565,14 +636,28 @@ def main() -> int:
             for case in all_cases:
                 result = compare_case(case, binaries[BASE], binaries[release], Path(scratch))
                 found.append(result)
-                rows.append([case.name(), yes(result.lines), yes(result.oom),
-                             yes(result.dumps), result.trace, result.summary])
+                rows.append(
+                    [
+                        case.name(),
+                        yes(result.lines),
+                        yes(result.oom),
+                        yes(result.dumps),
+                        result.trace,
+                        result.summary,
+                    ]
+                )
             print(f"{release} against {BASE} (bytes: every snapshot, pointers relocated):")
             print(table(["case", "lines", "OOM", "bytes", "calls", release], rows))
             case_report[release] = {
-                r.case.name(): {"lines": r.lines, "oom": r.oom, "exit": r.exit_code,
-                                "bytes": r.dumps, "calls": r.trace, "outcome": r.summary,
-                                "new_trace_lines": r.trace_diff}
+                r.case.name(): {
+                    "lines": r.lines,
+                    "oom": r.oom,
+                    "exit": r.exit_code,
+                    "bytes": r.dumps,
+                    "calls": r.trace,
+                    "outcome": r.summary,
+                    "new_trace_lines": r.trace_diff,
+                }
                 for r in found
             }
             print()
@@ -582,17 +667,18 @@ def main() -> int:
     # smallest buffers
     if not arguments.skip_bisect:
         started = time.monotonic()
-        rows, minimum_report = [], {}
+        rows = []
+        minimum_report: dict[str, dict[str, int]] = {}
         for goal in goals():
             at_base = smallest(succeeds(binaries[BASE], goal))
             row = [goal.name().strip(), str(at_base)]
-            figures = {BASE: at_base}
+            least: dict[str, int] = {BASE: at_base}
             for release in releases[1:]:
                 value = smallest(succeeds(binaries[release], goal), at_base)
-                figures[release] = value
+                least[release] = value
                 row.append("=" if value == at_base else f"{value} ({value - at_base:+d})")
             rows.append(row)
-            minimum_report[goal.name().strip()] = figures
+            minimum_report[goal.name().strip()] = least
         print("smallest buffer (bisected; base offset 0, temporary buffer 40000):")
         print(table(["input strategy goal", *releases], rows))
         print(f"({time.monotonic() - started:.1f} s)\n")
@@ -602,10 +688,15 @@ def main() -> int:
         arguments.raw_json.write_text(json.dumps(report, indent=1) + "\n")
     curated = curate(report, releases)
     print("per release and std part: same as 0.11.0, or the rule measured:")
-    print(table(["release", *PARTS], [
-        [release, *(brief(curated["releases"][release][part]) for part in PARTS)]
-        for release in releases
-    ]))
+    print(
+        table(
+            ["release", *PARTS],
+            [
+                [release, *(brief(curated["releases"][release][part]) for part in PARTS)]
+                for release in releases
+            ],
+        )
+    )
     if arguments.json:
         arguments.json.write_text(json.dumps(curated, indent=1) + "\n")
         print(f"wrote {arguments.json.name}")
@@ -615,8 +706,14 @@ def main() -> int:
 
 # -- the data file ------------------------------------------------------------------------
 
-PARTS = ("fixed_buffer_allocator", "undefined_fill", "hash_map", "array_list",
-         "read_file_alloc", "page_allocator")
+PARTS = (
+    "fixed_buffer_allocator",
+    "undefined_fill",
+    "hash_map",
+    "array_list",
+    "read_file_alloc",
+    "page_allocator",
+)
 
 
 def brief(part: dict[str, object]) -> str:
@@ -655,11 +752,16 @@ def array_list_part(figures: dict[str, list[str]]) -> dict[str, object]:
     for text in figures["arraylist reserve one more from full capacity"]:
         n = _ints(text)
         steps.append((n["n"], n["n"] + 1, n["capacity"]))
-    holding = [name for name, rule in _list_rules().items()
-               if all(rule(old, needed) == new for old, needed, new in steps)]
-    return {"growth": holding[0] if len(holding) == 1 else holding or None,
-            "checked_growths": len(steps),
-            "first_capacities_by_append": [new for old, needed, new in steps[:6]]}
+    holding = [
+        name
+        for name, rule in _list_rules().items()
+        if all(rule(old, needed) == new for old, needed, new in steps)
+    ]
+    return {
+        "growth": holding[0] if len(holding) == 1 else holding or None,
+        "checked_growths": len(steps),
+        "first_capacities_by_append": [new for old, needed, new in steps[:6]],
+    }
 
 
 def hash_map_part(figures: dict[str, list[str]]) -> dict[str, object]:
@@ -671,20 +773,29 @@ def hash_map_part(figures: dict[str, list[str]]) -> dict[str, object]:
         found = re.search(r"count=(\d+) capacity (\d+)->(\d+)", text)
         assert found
         growths.append(tuple(map(int, found.groups())))
-    hashes = [_ints(text.split(" auto=")[0]) | {"auto": int(text.split("auto=")[1].split()[0], 16),
-              "raw": int(text.split("wyhash0_of_8_bytes=")[1], 16)} for text in figures["hash"]]
+    hashes = [
+        _ints(text.split(" auto=")[0])
+        | {
+            "auto": int(text.split("auto=")[1].split()[0], 16),
+            "raw": int(text.split("wyhash0_of_8_bytes=")[1], 16),
+        }
+        for text in figures["hash"]
+    ]
     return {
         "block_bytes_24_plus_9C": all(r["block"] == 24 + 9 * r["capacity"] for r in reserves),
         "metadata_at_24": all(r["metadata_at"] == 24 for r in reserves),
         "keys_at_24_plus_C": all(r["keys_at"] == 24 + r["capacity"] for r in reserves),
         "capacity_for_size_ceilpow2_of_n_times_100_over_80_plus_1_min_8": all(
-            r["capacity"] == max(8, hash_map.capacity_for_size(r["n"])) for r in reserves),
+            r["capacity"] == max(8, hash_map.capacity_for_size(r["n"])) for r in reserves
+        ),
         "put_grows_at_count_C_times_80_over_100_plus_1": all(
-            old == 0 or count == hash_map.max_load(old) + 1 for count, old, _ in growths[1:]),
-        "put_doubles_capacity_from_8": [new for _, _, new in growths] ==
-        [8 << i for i in range(len(growths))],
+            old == 0 or count == hash_map.max_load(old) + 1 for count, old, _ in growths[1:]
+        ),
+        "put_doubles_capacity_from_8": [new for _, _, new in growths]
+        == [8 << i for i in range(len(growths))],
         "hash_is_wyhash_v4_1_seed_0_of_x_y_le32": all(
-            h["auto"] == h["raw"] == wyhash.hash_point(h["x"], h["y"]) for h in hashes),
+            h["auto"] == h["raw"] == wyhash.hash_point(h["x"], h["y"]) for h in hashes
+        ),
         "reserve": [[r["n"], r["capacity"], r["block"]] for r in reserves],
         "unmanaged_struct_bytes": int(figures["hashmap unmanaged struct size"][0]),
         "managed_struct_bytes": int(figures["hashmap managed struct size"][0]),
@@ -694,11 +805,11 @@ def hash_map_part(figures: dict[str, list[str]]) -> dict[str, object]:
     }
 
 
-def page_part(figures: dict[str, list[str]]) -> dict[str, object]:
+def page_part(figures: dict[str, list[str]]) -> dict[str, Any]:
     return {key: values[0] for key, values in figures.items() if key.startswith("page")}
 
 
-def keyed(figures: dict[str, list[str]], prefix: str) -> dict[str, str]:
+def keyed(figures: dict[str, list[str]], prefix: str) -> dict[str, Any]:
     return {key: values[0] for key, values in figures.items() if key.startswith(prefix)}
 
 
@@ -722,16 +833,21 @@ def summarize(name: str, part: dict[str, object]) -> str:
         return sizes + (f"; also {', '.join(rest)}" if rest else "; table same")
     if name == "fixed_buffer_allocator" and all("remap" in k for k in differing):
         pairs = [(f"fba remap {a}", f"fba resize {b}") for a, b in REMAP_LIKE_RESIZE]
-        agree = sum(("ok=true" in str(part.get(x))) == ("ok=true" in str(part.get(y)))
-                    for x, y in pairs)
+        agree = sum(
+            ("ok=true" in str(part.get(x))) == ("ok=true" in str(part.get(y))) for x, y in pairs
+        )
         moved = any("moved=true" in str(v) for k, v in part.items() if "remap" in k)
-        return (f"adds remap: answers as resize does in {agree} of {len(pairs)} probes, "
-                + ("moves" if moved else "never moves"))
+        return f"adds remap: answers as resize does in {agree} of {len(pairs)} probes, " + (
+            "moves" if moved else "never moves"
+        )
     remaps = {k: v for k, v in part.items() if "remap" in k and isinstance(v, str)}
     if remaps and all("remap" in k for k in differing):
-        said = [f"{k.split('remap ')[1].split(' (')[0]}: {'ok' if 'ok=true' in v else 'no'}"
-                + (", moved" if "moved=true" in v else "") for k, v in sorted(remaps.items())
-                if "absent" not in v]
+        said = [
+            f"{k.split('remap ')[1].split(' (')[0]}: {'ok' if 'ok=true' in v else 'no'}"
+            + (", moved" if "moved=true" in v else "")
+            for k, v in sorted(remaps.items())
+            if "absent" not in v
+        ]
         return "adds remap (" + "; ".join(said) + ")"
     return ", ".join(differing)
 
@@ -747,23 +863,26 @@ def cases_part(cases: dict[str, dict[str, object]]) -> dict[str, object]:
         "same_calls": len(names(lambda c: c["calls"] == "same")),
         "calls_differ_only_reading_the_input": names(lambda c: c["calls"] == "input read"),
         "calls_differ_elsewhere": names(lambda c: c["calls"] == "differ"),
-        "outcome_differs": {name: c["outcome"] for name, c in cases.items()
-                            if not (c["lines"] and c["oom"] and c["exit"])},
+        "outcome_differs": {
+            name: c["outcome"]
+            for name, c in cases.items()
+            if not (c["lines"] and c["oom"] and c["exit"])
+        },
     }
 
 
-def curate(report: dict[str, object], releases: list[str]) -> dict[str, object]:
+def curate(report: dict[str, Any], releases: list[str]) -> dict[str, Any]:
     """The measured rules and figures per release, each std part marked same as 0.11.0 or
     not (the data file ``--json`` writes)."""
     probes = report["probe"]
     reads = report["readFileAlloc"]
     assert isinstance(probes, dict) and isinstance(reads, dict)
-    out: dict[str, dict[str, object]] = {}
+    out: dict[str, dict[str, Any]] = {}
     for release in releases:
         figures = probes[release]
         read = reads[release]
         measured = read["measured"]
-        parts: dict[str, dict[str, object]] = {
+        parts: dict[str, dict[str, Any]] = {
             "fixed_buffer_allocator": keyed(figures, "fba "),
             "undefined_fill": keyed(figures, "fill "),
             "hash_map": hash_map_part(figures),
@@ -787,8 +906,9 @@ def curate(report: dict[str, object], releases: list[str]) -> dict[str, object]:
                 part["same_as_0.11.0"] = True
                 continue
             mine = {k: v for k, v in part.items() if k not in ("same_as_0.11.0", "summary")}
-            base = {k: v for k, v in out[BASE][name].items()
-                    if k not in ("same_as_0.11.0", "summary")}
+            base = {
+                k: v for k, v in out[BASE][name].items() if k not in ("same_as_0.11.0", "summary")
+            }
             part["same_as_0.11.0"] = mine == base
             if mine != base:
                 differing = sorted(k for k in set(mine) | set(base) if mine.get(k) != base.get(k))
@@ -810,8 +930,9 @@ def curate(report: dict[str, object], releases: list[str]) -> dict[str, object]:
             out[release]["day23_cases"] = cases_part(cases[release])
         minimum = report.get("smallest_buffer")
         if isinstance(minimum, dict):
-            out[release]["smallest_buffer"] = {goal: values[release]
-                                               for goal, values in minimum.items()}
+            out[release]["smallest_buffer"] = {
+                goal: values[release] for goal, values in minimum.items()
+            }
     result: dict[str, object] = {
         "measured_on": "x86_64-linux, ReleaseSafe, fixed buffers at base offset 0",
         "releases": out,
