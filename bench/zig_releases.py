@@ -110,11 +110,14 @@ def run(
     *,
     pipe: bool = False,
     dump: Path | None = None,
+    base_offset: int = 0,
 ) -> Run:
     """The reference on one case; with ``pipe`` the input comes through standard input (a
     pipe: its stat size is 0)."""
     shown = Path("/dev/stdin") if pipe else path
-    args = reference.arguments(binary, shown, strategy, size, rounds, TEMP, 0, dump, options)
+    args = reference.arguments(
+        binary, shown, strategy, size, rounds, TEMP, base_offset, dump, options
+    )
     if pipe:
         result = subprocess.run(args, input=path.read_bytes(), capture_output=True)
     else:
@@ -159,12 +162,14 @@ class Case:
     options: tuple[str, ...] = ()
     pipe: bool = False
     dump: bool = True
+    base_offset: int = 0
 
     def name(self) -> str:
         rounds = "part2" if self.rounds is None else f"{self.rounds}r"
         extra = " ".join(option.lstrip("-") for option in self.options if option != "--trace")
         pipe = " pipe" if self.pipe else ""
-        return f"{self.path.stem} {self.strategy} {self.size} {rounds}{pipe} {extra}".strip()
+        at = f" at +{self.base_offset}" if self.base_offset else ""
+        return f"{self.path.stem} {self.strategy} {self.size} {rounds}{pipe}{at} {extra}".strip()
 
 
 def cases() -> Iterator[Case]:
@@ -185,6 +190,8 @@ def cases() -> Iterator[Case]:
     yield Case(BLOG, "naive", 7_500, 10)
     yield Case(BLOG, "naive", 7_590, 10)
     yield Case(EXAMPLE, "naive", 1_000, None)
+    yield Case(BLOG, "naive", BIG // 2, 10, base_offset=5)
+    yield Case(EXAMPLE, "double", 20_000, None, base_offset=3)
 
 
 @dataclass
@@ -236,6 +243,7 @@ def compare_case(case: Case, base: Path, other: Path, scratch: Path) -> CaseResu
                 case.rounds,
                 case.options,
                 pipe=case.pipe,
+                base_offset=case.base_offset,
                 dump=dump,
             )
         )
@@ -244,8 +252,27 @@ def compare_case(case: Case, base: Path, other: Path, scratch: Path) -> CaseResu
     if a.dump is not None and b.dump is not None:
         dumps = same_dumps(a.dump, b.dump)
     traced = (*case.options, "--trace")
-    ta = run(base, case.path, case.strategy, case.size, case.rounds, traced, pipe=case.pipe)
-    tb = run(other, case.path, case.strategy, case.size, case.rounds, traced, pipe=case.pipe)
+    at = case.base_offset
+    ta = run(
+        base,
+        case.path,
+        case.strategy,
+        case.size,
+        case.rounds,
+        traced,
+        pipe=case.pipe,
+        base_offset=at,
+    )
+    tb = run(
+        other,
+        case.path,
+        case.strategy,
+        case.size,
+        case.rounds,
+        traced,
+        pipe=case.pipe,
+        base_offset=at,
+    )
     verdict, diff = compare_trace(ta.trace, tb.trace)
     return CaseResult(
         case,
