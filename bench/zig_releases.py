@@ -395,12 +395,14 @@ LIST_RULE = (
     "an ArrayList: alloc S (1024 when the stat size is 0, as for a pipe); grow (c += c/2 + {step} "
     "until enough) to at least 4096, and again to at least n + 1 each time a read fills all n "
     "bytes; then {verb} to the bytes read and {verb} once more to the same size (toOwnedSlice); "
-    "free instead when nothing was read; every grow and shrink is a {verb} of the last block"
+    "free instead when nothing was read; a refused grow is followed by an alloc of the new size "
+    "(seen failing when the buffer is too small)"
 )
 WRITER_RULE = (
     "one list that grows to n + n/2 + 128 when it must hold n bytes: a regular file asks for n = S "
     "at once (no call at all when S = 0), a pipe for n = bytes read + 128 each time a read fills "
-    "it (first alloc 320); then remap to the bytes read (free when none)"
+    "it (first alloc 320); then remap to the bytes read (free when none); with too small a buffer "
+    "the first alloc fails"
 )
 READ_RULES: dict[str, tuple[str, Callable[[int, bool], list[str]]]] = {
     "0.11.0": (LIST_RULE.format(step=8, verb="resize"), rule_list_reader(8, "resize")),
