@@ -127,6 +127,13 @@ fn undefinedFill() !void {
     show("fill after destroy", "{x}", .{@as(*const [8]u8, @ptrCast(p))[0]});
 }
 
+/// A fresh `undefined` array on the stack, as the blog's buffer is: safe builds fill it.
+noinline fn stackFill() void {
+    var block: [512]u8 = undefined;
+    std.mem.doNotOptimizeAway(&block);
+    show("fill of an undefined stack array", "{x} {x} {x}", .{ block[0], block[255], block[511] });
+}
+
 fn hashMap() !void {
     show("hashmap unmanaged struct size", "{d}", .{@sizeOf(std.AutoHashMapUnmanaged(Point2D, void))});
     show("hashmap managed struct size", "{d}", .{@sizeOf(Set)});
@@ -249,6 +256,7 @@ pub fn main() !void {
     try fbaOperations();
     try fbaRemap();
     try undefinedFill();
+    stackFill();
     try hashMap();
     try arrayList();
     try pageAllocator();
