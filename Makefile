@@ -10,9 +10,14 @@ PYTEST_ARGS ?=
 LATEST_VENV := .venv-zig-latest
 LATEST_ZIG := 0.17.1
 LATEST_STAMP := $(LATEST_VENV)/.installed-zig-$(LATEST_ZIG)
+# Every minor release on the package index from 0.11 on, each in its own environment (inside
+# .venv, so git ignores them and make clean removes them).
+RELEASES_DIR := $(VENV)/zig
+ZIG_RELEASES := 0.11.0 0.12.1 0.13.0 0.14.1 0.15.2 0.16.0 0.17.1
+RELEASE_STAMPS := $(foreach v,$(ZIG_RELEASES),$(RELEASES_DIR)/$(v)/.installed)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint unit fuzz fuzz-zig golden zig-latest bench clean
+.PHONY: help run test lint unit fuzz fuzz-zig golden zig-latest zig-releases bench clean
 N ?= 500
 RUNS ?= 9
 SEED ?= 1
@@ -76,6 +81,14 @@ $(LATEST_STAMP):
 
 zig-latest: $(TEST_STAMP) $(LATEST_STAMP) ## The reference on Zig 0.11.0 and on the newest ziglang (0.17.1): which figures change
 	$(BIN)/python bench/zig_latest.py --latest-python $(LATEST_VENV)/bin/python
+
+$(RELEASES_DIR)/%/.installed:
+	$(PYTHON) -m venv $(RELEASES_DIR)/$*
+	$(RELEASES_DIR)/$*/bin/python -m pip install --quiet 'ziglang==$*'
+	touch $@
+
+zig-releases: $(TEST_STAMP) $(RELEASE_STAMPS) ## Every Zig release 0.11.0-0.17.1 against 0.11.0, measured; rewrites bench/releases.json
+	$(BIN)/python bench/zig_releases.py --venvs $(RELEASES_DIR) --epochs --json bench/releases.json
 
 clean: ## Remove the virtual environment, the caches and the compiled fill
 	rm -rf $(VENV) $(LATEST_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis zig/.cache zig/out
