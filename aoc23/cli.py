@@ -618,8 +618,9 @@ def verify(input_file: str | None, strategy: str, settings: Settings, rounds: in
     """
     from aoc23 import fidelity, reference
 
-    with Waiting(f"building the Zig {reference.ZIG_VERSION} reference (once; cached after)"):
-        binary = reference.build()
+    zig = settings.zig.version
+    with Waiting(f"building the Zig {zig} reference (once; cached after)"):
+        binary = reference.build(release=zig)
     text = _load(input_file)  # all of it (at most 64MiB): both sides get these bytes
     case = fidelity.Case.of(
         Path(input_file or BUNDLED_INPUT), strategy, settings, rounds, trace=True

@@ -39,6 +39,8 @@ from aoc23.strategies import (
     Strategy,
 )
 from aoc23.zigstd.mem import UNDEFINED_BYTE, Buffer
+from aoc23.zigstd.release import DEFAULT as DEFAULT_RELEASE
+from aoc23.zigstd.release import release
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ class Case:
     free_input: bool = False
     trace: bool = False
     """Also compare every allocator call, as ``aoc23 trace`` records it."""
+    zig: str = DEFAULT_RELEASE.version
+    """The release simulated, whose reference program and compiler the other side runs."""
 
     @classmethod
     def of(
@@ -81,6 +85,7 @@ class Case:
             settings.parse,
             settings.free_input,
             trace,
+            settings.zig.version,
         )
 
     def settings(self, addresses: Addresses) -> Settings:
@@ -92,6 +97,7 @@ class Case:
             read=self.read,
             parse=self.parse,
             free_input=self.free_input,
+            zig=release(self.zig),
         )
 
     def options(self) -> tuple[str, ...]:

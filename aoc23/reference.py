@@ -36,22 +36,34 @@ INSTALL_HINT = (
     f"pip install 'ziglang=={ZIG_VERSION}' (from a checkout: pip install '.[zig]', "
     "or make test, which installs it into .venv)"
 )
+PROGRAMS: dict[str, str] = {
+    "0.11.0": "day23.zig",
+    "0.12.1": "day23-v0.12.zig",
+    "0.13.0": "day23-v0.12.zig",
+    "0.14.1": "day23-v0.14.zig",
+    "0.15.2": "day23-v0.15.zig",
+    "0.16.0": "day23-v0.16.zig",
+    "0.17.1": "day23-v0.16.zig",
+}
+"""The reference program each release builds: the 0.11.0 one, changed only where a
+release's language or std forced it (one file per API epoch; in the checkout, zig/)."""
 
 
-def source() -> bytes:
-    return resources.files("aoc23").joinpath("data/day23.zig").read_bytes()
+def source(release: str = ZIG_VERSION) -> bytes:
+    return resources.files("aoc23").joinpath(f"data/{PROGRAMS[release]}").read_bytes()
 
 
-def _zig_command() -> list[str]:
+def _zig_command(release: str = ZIG_VERSION) -> list[str]:
     try:
         from importlib.metadata import version
 
         installed = version("ziglang")
     except Exception:
         installed = None
-    if installed != ZIG_VERSION:
+    if installed != release:
         found = f"found {installed}" if installed else "not installed"
-        raise ZigUnavailable(f"needs the real Zig compiler {ZIG_VERSION} ({found}): {INSTALL_HINT}")
+        hint = INSTALL_HINT if release == ZIG_VERSION else f"pip install 'ziglang=={release}'"
+        raise ZigUnavailable(f"needs the real Zig compiler {release} ({found}): {hint}")
     return [sys.executable, "-m", "ziglang"]
 
 
@@ -69,6 +81,7 @@ def build(
     source_path: Path | None = None,
     version: str = ZIG_VERSION,
     name: str = "day23",
+    release: str | None = None,
 ) -> Path:
     """Compile the reference (once per source and mode; later calls reuse the binary).
 
@@ -77,14 +90,18 @@ def build(
     ``zig`` is another compiler's command (e.g. ``[python, "-m", "ziglang"]`` of another
     environment), ``source_path`` the program written for it and ``version`` its name in
     the cache (see ``bench/zig_latest.py``); ``name`` names the program (another one than
-    the reference: ``bench/maxrss.zig``).
+    the reference: ``bench/maxrss.zig``). ``release`` builds that release's reference
+    program (:data:`PROGRAMS`), with ``zig`` or else the installed ``ziglang``, which must
+    then be that release.
 
     Any number of processes may call this at once: one builds, under a lock, in a private
     directory that takes its final name only when complete; the others wait and reuse it.
     An unusable cache directory (``AOC23_CACHE`` a file, a read-only home) is a
     :class:`ZigUnavailable` that names it."""
-    command = _zig_command() if zig is None else list(zig)
-    code = source() if source_path is None else source_path.read_bytes()
+    if release is not None:
+        version = release
+    command = _zig_command(version) if zig is None else list(zig)
+    code = source(release or ZIG_VERSION) if source_path is None else source_path.read_bytes()
     digest = hashlib.sha256(code + optimize.encode()).hexdigest()[:16]
     root = cache_dir()
     out_dir = root / f"{name}-{version}-{optimize}-{digest}"

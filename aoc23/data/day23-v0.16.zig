@@ -1,0 +1,1 @@
+../../zig/latest/day23.zig
