@@ -15,9 +15,12 @@ LATEST_STAMP := $(LATEST_VENV)/.installed-zig-$(LATEST_ZIG)
 RELEASES_DIR := $(VENV)/zig
 ZIG_RELEASES := 0.11.0 0.12.1 0.13.0 0.14.1 0.15.2 0.16.0 0.17.1
 RELEASE_STAMPS := $(foreach v,$(ZIG_RELEASES),$(RELEASES_DIR)/$(v)/.installed)
+# make test proves --zig on the releases whose rules differ from 0.11.0's; prove-all on all.
+TEST_RELEASES := 0.14.1 0.17.1
+TEST_RELEASE_STAMPS := $(foreach v,$(TEST_RELEASES),$(RELEASES_DIR)/$(v)/.installed)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint unit fuzz fuzz-zig golden zig-latest zig-releases bench clean
+.PHONY: help run test lint unit prove-all fuzz fuzz-zig golden zig-latest zig-releases bench clean
 N ?= 500
 RUNS ?= 9
 SEED ?= 1
@@ -56,8 +59,11 @@ lint: $(TEST_STAMP) ## ruff and mypy --strict on the package; warnings of the C 
 			-I"$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("include"))')" $(NATIVE); \
 	fi
 
-unit: $(TEST_STAMP) ## The pytest suite
-	$(BIN)/pytest $(PYTEST_ARGS)
+unit: $(TEST_STAMP) $(TEST_RELEASE_STAMPS) ## The pytest suite (--zig proven on 0.14.1 and 0.17.1 too)
+	AOC23_ZIG_RELEASES="$(TEST_RELEASES)" $(BIN)/pytest $(PYTEST_ARGS)
+
+prove-all: $(TEST_STAMP) $(RELEASE_STAMPS) ## The real-Zig suite of --zig on every release 0.11.0-0.17.1
+	AOC23_ZIG_RELEASES="$(ZIG_RELEASES)" $(BIN)/pytest -q tests/test_releases.py
 
 fuzz: $(TEST_STAMP) ## The hypothesis suites with 3000 examples each instead of 100
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_models.py tests/test_inputs.py tests/test_fill.py --hypothesis-show-statistics

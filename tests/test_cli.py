@@ -412,3 +412,51 @@ def test_a_long_verify_shows_its_rounds_on_a_terminal(tmp_path: Path) -> None:
     )
     assert code == 130 and out == b""
     assert b"rounds (until no elf moves); memuse " in terminal
+
+
+EXAMPLE_INPUT = str(ROOT / "inputs" / "example.txt")
+
+
+@pytest.mark.parametrize(
+    ("zig", "code", "said"),
+    [
+        ("0.17", 0, ""),
+        ("0.16.0", 0, ""),
+        ("0.14", 1, "allocating the input (readFileAlloc): 5072 bytes (align 1) did not fit"),
+        ("0.11", 1, "allocating the input (readFileAlloc): 4128 bytes (align 1) did not fit"),
+    ],
+)
+def test_a_release_reads_the_input_as_it_does(zig: str, code: int, said: str) -> None:
+    """368 bytes hold example.txt's read and first table on 0.16+ (212 + 312 = 368), not
+    before: 0.11-0.13 grow the read's list to 4128 first, 0.14-0.15 to 5072."""
+    result = invoke("solve", EXAMPLE_INPUT, "--zig", zig, "--buffer-size", "368", "--rounds", "0")
+    assert result.exit_code == code and said in result.stderr
+    below = invoke("solve", EXAMPLE_INPUT, "--zig", zig, "--buffer-size", "367", "--rounds", "0")
+    assert below.exit_code == 1
+
+
+def test_an_unknown_release_is_a_usage_error() -> None:
+    result = invoke("solve", BLOG, "--zig", "0.9")
+    assert result.exit_code == 2 and "aoc23 simulates Zig 0.11.0, 0.12.1" in result.stderr
+
+
+def test_releases_lists_every_release_with_what_it_changes() -> None:
+    lines = invoke("releases").stdout.splitlines()
+    assert [line.split()[0] for line in lines] == [
+        "0.11.0",
+        "0.12.1",
+        "0.13.0",
+        "0.14.1",
+        "0.15.2",
+        "0.16.0",
+        "0.17.1",
+    ]
+    assert "7583" in lines[3] and "212" in lines[6]
+
+
+def test_verify_of_a_release_whose_compiler_is_missing_names_its_install() -> None:
+    result = invoke("verify", EXAMPLE_INPUT, "--zig", "0.17", "--rounds", "1")
+    assert result.exit_code == 3
+    assert result.stderr == (
+        "error: needs the real Zig compiler 0.17.1 (found 0.11.0): pip install 'ziglang==0.17.1'\n"
+    )

@@ -7,6 +7,7 @@ from aoc23.zigstd.array_list import grown_capacity
 from aoc23.zigstd.fs import FileContents, read_file_alloc, readable_length
 from aoc23.zigstd.heap import FixedBufferAllocator, PageAllocator
 from aoc23.zigstd.mem import Allocator, Buffer
+from aoc23.zigstd.release import release
 
 
 def read_into(size: int, buffer_len: int) -> FixedBufferAllocator:
@@ -50,17 +51,19 @@ def test_page_allocator_reads_a_small_file_by_moving_it() -> None:
     assert block.buffer is not None and block.buffer.read(block.offset, 56) == b"#" * 56
 
 
+@pytest.mark.parametrize("zig", ["0.11.0", "0.14.1", "0.17.1"])
 @pytest.mark.parametrize("stat_size", [0, 1, 56, 4096, 4970, 70_000])
-@pytest.mark.parametrize("buffer_len", [0, 1023, 1024, 4095, 4096, 5249, 7463, 20_000, 99_999])
+@pytest.mark.parametrize("buffer_len", [0, 211, 319, 1023, 1024, 4095, 5249, 7463, 20_000, 99_999])
 def test_readable_length_is_where_reading_starts_to_run_out(
-    stat_size: int, buffer_len: int
+    stat_size: int, buffer_len: int, zig: str
 ) -> None:
-    longest = readable_length(buffer_len, stat_size)
+    rules = release(zig)
+    longest = readable_length(buffer_len, stat_size, rules)
 
     def read(length: int) -> OutOfMemory | None:
         fba = FixedBufferAllocator(Buffer(buffer_len, 0x10000))
         try:
-            read_file_alloc(Allocator(fba), FileContents(b"#" * length, stat_size))
+            read_file_alloc(Allocator(fba), FileContents(b"#" * length, stat_size), rules)
         except OutOfMemory as error:
             return error
         return None

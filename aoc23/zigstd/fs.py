@@ -49,11 +49,8 @@ def readable_length(buffer_size: int, stat_size: int, release: Release = DEFAULT
     Reading stops only at a read that comes back short, so n bytes need a capacity of at
     least n + 1 among those the list grows through; the list is the buffer's only
     allocation, so each growth happens in place while it fits. Any input longer than
-    this runs out of memory at the same growth step, whatever its length. (From 0.16 a
-    regular file is read into one allocation sized from its stat size: all or nothing.)
+    this runs out of memory at the same growth step, whatever its length.
     """
-    if release.read_file == "writer" and stat_size > 0:
-        return stat_size if release.grown(0, stat_size) <= buffer_size else -1
     if release.read_file == "list" and (stat_size or SIZELESS_CAPACITY) > buffer_size:
         return -1
     longest = -1
@@ -68,7 +65,7 @@ def _read_capacities(stat_size: int, release: Release) -> Iterator[int]:
     """The capacities the list reads into, one after another, while a longer and longer
     input is read (the first allocation, when smaller, was checked to fit before)."""
     if release.read_file == "writer":
-        capacity, room = release.grown(0, WRITER_ROOM), WRITER_ROOM
+        capacity, room = release.grown(0, stat_size or WRITER_ROOM), WRITER_ROOM
     else:
         capacity, room = stat_size or SIZELESS_CAPACITY, 1
         if capacity < FIRST_READ_CAPACITY:
