@@ -458,6 +458,30 @@ def measure_reads(binary: Path, scratch: Path) -> dict[str, dict[str, object]]:
     return measured
 
 
+SPECIAL_FILES = {
+    "regular file with stat size 0 (/proc/version)": Path("/proc/version"),
+    "character device, empty (/dev/null)": Path("/dev/null"),
+}
+
+
+def measure_special(binary: Path) -> dict[str, dict[str, object]]:
+    """The read of files whose stat size is 0 although they are not pipes. The content's
+    length (S, the kernel's) is written as S in the calls; ``read_all`` tells whether the
+    input ended up holding all of it."""
+    measured: dict[str, dict[str, object]] = {}
+    for name, path in SPECIAL_FILES.items():
+        if not path.exists():
+            continue
+        size = len(path.read_bytes())
+        result = run(binary, path, "naive", 1 << 16, 0, ("--trace",))
+        peak, end = peak_and_end(result.trace)
+        calls = [
+            re.sub(rf"\b{size}\b", "S", call) if size else call for call in read_calls(result.trace)
+        ]
+        measured[name] = {"calls": calls, "peak": peak, "read_all": end == size}
+    return measured
+
+
 def check_rule(release: str, measured: dict[str, dict[str, object]]) -> list[str]:
     """The sizes where the release's written rule does not give the measured calls."""
     _, rule = READ_RULES[release]
@@ -598,7 +622,7 @@ def main() -> int:
 
     # readFileAlloc
     started = time.monotonic()
-    reads: dict[str, object] = {}
+    reads: dict[str, Any] = {}
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         base_reads = None
@@ -621,6 +645,7 @@ def main() -> int:
                 "peak_misses": peak_misses,
                 "same_as_0.11.0": same if release != BASE else True,
                 "measured": measured,
+                "stat_size_0": measure_special(binaries[release]),
             }
             blog = measured["file 100000"]
             rows.append(
@@ -651,6 +676,11 @@ def main() -> int:
             rows,
         )
     )
+    print("files with stat size 0 that are not pipes (S: the content's length):")
+    for release in releases:
+        for name, figures in reads[release]["stat_size_0"].items():
+            calls = " ".join(figures["calls"]) or "no call"
+            print(f"  {release} {name}: {calls}; read all: {yes(figures['read_all'])}")
     print(f"({time.monotonic() - started:.1f} s)\n")
     report["readFileAlloc"] = reads
 
@@ -926,6 +956,7 @@ def curate(report: dict[str, Any], releases: list[str]) -> dict[str, Any]:
                 "pipe_4970": measured["pipe 4970"],
                 "file_56": measured["file 56"],
                 "file_0": measured["file 0"],
+                "stat_size_0_not_a_pipe": read["stat_size_0"],
                 "calls": measured,
             },
             "page_allocator": page_part(figures),
