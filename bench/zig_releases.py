@@ -14,14 +14,17 @@ reference, the day 23 program of that release's API epoch (``EPOCHS``) and
   lines, OOM report, exit status, every ``--trace`` line and every buffer snapshot (pointers
   into a buffer read as offsets);
 * the allocator calls ``readFileAlloc`` makes for files of many sizes, regular and piped,
-  checked against the rule written down for each release (``READ_RULES``);
+  checked against the rule written down for each release (``READ_RULES``, ``PEAKS``), and
+  for a regular file whose stat size is 0 (``/proc/version``) and an empty device;
 * the smallest buffer (bisected) that reads the input, holds the first table, and finishes
   1, 2, 5 and 10 rounds;
 * the probe's ``key: value`` lines (FBA, 0xAA fill, hash map, Wyhash, ArrayList, page
   allocator).
 
 ``--epochs`` also tries every epoch's program with every release and says which build.
-``--json`` writes the measured figures and the rules that held to that file.
+``--json`` writes the measured rules and figures, per release and std part, to that file
+(``bench/releases.json``; ``bench/releases.md`` says what they show); ``--raw-json`` every
+measurement; ``--skip-bisect`` leaves the smallest buffers out.
 """
 
 from __future__ import annotations
