@@ -14,14 +14,17 @@ reference, the day 23 program of that release's API epoch (``EPOCHS``) and
   lines, OOM report, exit status, every ``--trace`` line and every buffer snapshot (pointers
   into a buffer read as offsets);
 * the allocator calls ``readFileAlloc`` makes for files of many sizes, regular and piped,
-  checked against the rule written down for each release (``READ_RULES``);
+  checked against the rule written down for each release (``READ_RULES``, ``PEAKS``), and
+  for a regular file whose stat size is 0 (``/proc/version``) and an empty device;
 * the smallest buffer (bisected) that reads the input, holds the first table, and finishes
   1, 2, 5 and 10 rounds;
 * the probe's ``key: value`` lines (FBA, 0xAA fill, hash map, Wyhash, ArrayList, page
   allocator).
 
 ``--epochs`` also tries every epoch's program with every release and says which build.
-``--json`` writes the measured figures and the rules that held to that file.
+``--json`` writes the measured rules and figures, per release and std part, to that file
+(``bench/releases.json``; ``bench/releases.md`` says what they show); ``--raw-json`` every
+measurement; ``--skip-bisect`` leaves the smallest buffers out.
 """
 
 from __future__ import annotations
@@ -458,6 +461,30 @@ def measure_reads(binary: Path, scratch: Path) -> dict[str, dict[str, object]]:
     return measured
 
 
+SPECIAL_FILES = {
+    "regular file with stat size 0 (/proc/version)": Path("/proc/version"),
+    "character device, empty (/dev/null)": Path("/dev/null"),
+}
+
+
+def measure_special(binary: Path) -> dict[str, dict[str, object]]:
+    """The read of files whose stat size is 0 although they are not pipes. The content's
+    length (S, the kernel's) is written as S in the calls; ``read_all`` tells whether the
+    input ended up holding all of it."""
+    measured: dict[str, dict[str, object]] = {}
+    for name, path in SPECIAL_FILES.items():
+        if not path.exists():
+            continue
+        size = len(path.read_bytes())
+        result = run(binary, path, "naive", 1 << 16, 0, ("--trace",))
+        peak, end = peak_and_end(result.trace)
+        calls = [
+            re.sub(rf"\b{size}\b", "S", call) if size else call for call in read_calls(result.trace)
+        ]
+        measured[name] = {"calls": calls, "peak": peak, "read_all": end == size}
+    return measured
+
+
 def check_rule(release: str, measured: dict[str, dict[str, object]]) -> list[str]:
     """The sizes where the release's written rule does not give the measured calls."""
     _, rule = READ_RULES[release]
@@ -598,7 +625,7 @@ def main() -> int:
 
     # readFileAlloc
     started = time.monotonic()
-    reads: dict[str, object] = {}
+    reads: dict[str, Any] = {}
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         base_reads = None
@@ -621,6 +648,7 @@ def main() -> int:
                 "peak_misses": peak_misses,
                 "same_as_0.11.0": same if release != BASE else True,
                 "measured": measured,
+                "stat_size_0": measure_special(binaries[release]),
             }
             blog = measured["file 100000"]
             rows.append(
@@ -651,6 +679,11 @@ def main() -> int:
             rows,
         )
     )
+    print("files with stat size 0 that are not pipes (S: the content's length):")
+    for release in releases:
+        for name, figures in reads[release]["stat_size_0"].items():
+            calls = " ".join(figures["calls"]) or "no call"
+            print(f"  {release} {name}: {calls}; read all: {yes(figures['read_all'])}")
     print(f"({time.monotonic() - started:.1f} s)\n")
     report["readFileAlloc"] = reads
 
@@ -926,6 +959,7 @@ def curate(report: dict[str, Any], releases: list[str]) -> dict[str, Any]:
                 "pipe_4970": measured["pipe 4970"],
                 "file_56": measured["file 56"],
                 "file_0": measured["file 0"],
+                "stat_size_0_not_a_pipe": read["stat_size_0"],
                 "calls": measured,
             },
             "page_allocator": page_part(figures),
