@@ -6,6 +6,7 @@ import functools
 import os
 import re
 import signal
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -296,7 +297,9 @@ def _fileno(stream: IO[str]) -> int | None:
 def _read_stream(
     stream: IO[bytes], fd: int | None, settings: Settings | None, strategy: str | None
 ) -> FileContents:
-    stat_size = os.fstat(fd).st_size if fd is not None else None
+    status = os.fstat(fd) if fd is not None else None
+    stat_size = status.st_size if status is not None else None
+    regular = status is None or stat.S_ISREG(status.st_mode)
     wanted = _bytes_wanted(stat_size or 0, settings, strategy)
     if stat_size is not None and stat_size > MAX_INPUT and wanted > MAX_INPUT:
         raise _too_large()
@@ -311,7 +314,7 @@ def _read_stream(
     if got > MAX_INPUT:
         raise _too_large()
     data = b"".join(chunks)
-    return FileContents(data, len(data) if stat_size is None else stat_size)
+    return FileContents(data, len(data) if stat_size is None else stat_size, regular)
 
 
 def _bytes_wanted(stat_size: int, settings: Settings | None, strategy: str | None) -> int:

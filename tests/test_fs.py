@@ -1,11 +1,16 @@
 """readFileAlloc: the room it needs for a moment, and what stays (the real compiler's traces)."""
 
+import json
+from pathlib import Path
+
 import pytest
 
 from aoc23.errors import OutOfMemory
+from aoc23.events import Alloc, Event, Free, Resize
 from aoc23.zigstd.array_list import grown_capacity
 from aoc23.zigstd.fs import FileContents, read_file_alloc, readable_length
 from aoc23.zigstd.heap import FixedBufferAllocator, PageAllocator
+from aoc23.zigstd.logging import LoggingAllocator
 from aoc23.zigstd.mem import Allocator, Buffer
 from aoc23.zigstd.release import release
 
@@ -63,7 +68,8 @@ def test_readable_length_is_where_reading_starts_to_run_out(
     def read(length: int) -> OutOfMemory | None:
         fba = FixedBufferAllocator(Buffer(buffer_len, 0x10000))
         try:
-            read_file_alloc(Allocator(fba), FileContents(b"#" * length, stat_size), rules)
+            contents = FileContents(b"#" * length, stat_size, regular=stat_size > 0)
+            read_file_alloc(Allocator(fba), contents, rules)
         except OutOfMemory as error:
             return error
         return None
@@ -77,3 +83,43 @@ def test_readable_length_is_where_reading_starts_to_run_out(
         failed.size,
         failed.end_index,
     )
+
+
+MEASURED = json.loads(
+    (Path(__file__).resolve().parent.parent / "bench" / "releases.json").read_text()
+)
+"""What every release's own compiler did (``make zig-releases`` rewrites it)."""
+MEASURED_READS = [
+    (version, name, seen)
+    for version, found in MEASURED["releases"].items()
+    for name, seen in found["read_file_alloc"]["calls"].items()
+]
+
+
+def _calls_of_a_read(version: str, kind: str, size: int) -> tuple[list[str], int]:
+    """The allocator calls the simulated readFileAlloc makes, as the reference prints them,
+    and the highest end_index they reach."""
+    events: list[Event] = []
+    fba = FixedBufferAllocator(Buffer(1 << 20, 0x10000))
+    raw = LoggingAllocator(fba, "main", events.append, lambda: "read", base=0x10000, kind="fixed")
+    contents = FileContents(b"#" * size, size if kind == "file" else 0, regular=kind == "file")
+    read_file_alloc(Allocator(raw), contents, release(version))
+    calls, peak = [], 0
+    for event in events:
+        if isinstance(event, Alloc):
+            calls.append(f"alloc {event.size}")
+        elif isinstance(event, Resize):
+            calls.append(f"{event.call} {event.old_size}->{event.new_size}")
+        elif isinstance(event, Free):
+            calls.append(f"free {event.size}")
+        peak = max(peak, getattr(event, "used_after", 0))
+    return calls, peak
+
+
+@pytest.mark.parametrize(("version", "name", "seen"), MEASURED_READS, ids=lambda v: str(v)[:12])
+def test_every_read_makes_the_calls_its_release_made(
+    version: str, name: str, seen: dict[str, object]
+) -> None:
+    kind, size = name.split()
+    calls, peak = _calls_of_a_read(version, kind, int(size))
+    assert (calls, peak) == (seen["calls"], seen["peak"])

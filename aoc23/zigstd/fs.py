@@ -30,15 +30,22 @@ class FileContents(bytes):
     their length. Plain ``bytes`` stand for a regular file of exactly their length."""
 
     stat_size: int
+    regular: bool
+    """A regular file (False: a pipe or a device), which 0.16+ reads by its stat size."""
 
-    def __new__(cls, data: bytes, stat_size: int) -> FileContents:
+    def __new__(cls, data: bytes, stat_size: int, regular: bool = True) -> FileContents:
         contents = super().__new__(cls, data)
         contents.stat_size = stat_size
+        contents.regular = regular
         return contents
 
 
 def stat_size_of(contents: bytes) -> int:
     return contents.stat_size if isinstance(contents, FileContents) else len(contents)
+
+
+def is_regular(contents: bytes) -> bool:
+    return contents.regular if isinstance(contents, FileContents) else True
 
 
 def readable_length(buffer_size: int, stat_size: int, release: Release = DEFAULT) -> int:
@@ -94,9 +101,12 @@ def read_file_alloc(allocator: Allocator, contents: bytes, release: Release = DE
 
 def _read_by_writer(allocator: Allocator, contents: bytes, release: Release) -> Slice:
     """0.16+: room for the stat size at once, or (size unknown) for 128 more bytes each time
-    a read fills the list; then the list is handed over trimmed to the bytes read."""
+    a read fills the list; then the list is handed over trimmed to the bytes read. A regular
+    file whose stat size is 0 is taken as empty without a call."""
     array = ArrayList(allocator, release)
     size = stat_size_of(contents)
+    if size == 0 and is_regular(contents):
+        return array.to_owned_slice()  # an empty regular file: not a single call
     try:
         if size > 0:
             array.ensure_total_capacity(size)
