@@ -61,6 +61,25 @@ class LoggingAllocator:
     def resize(self, buf: Slice, log2_align: int, new_len: int) -> bool:
         used_before = self.raw.usage()[0]
         ok = self.raw.resize(buf, log2_align, new_len)
+        self._resized(buf, new_len, ok, used_before)
+        return ok
+
+    def remap(self, buf: Slice, log2_align: int, new_len: int) -> Slice | None:
+        used_before = self.raw.usage()[0]
+        result = self.raw.remap(buf, log2_align, new_len)
+        moved = None if result is None or result.ptr == buf.ptr else result.ptr - self.base
+        self._resized(buf, new_len, result is not None, used_before, "remap", moved)
+        return result
+
+    def _resized(
+        self,
+        buf: Slice,
+        new_len: int,
+        ok: bool,
+        used_before: int,
+        call: str = "resize",
+        moved_to: int | None = None,
+    ) -> None:
         self.tracer(
             Resize(
                 self.name,
@@ -71,29 +90,10 @@ class LoggingAllocator:
                 ok,
                 used_before,
                 self.raw.usage()[0],
+                call,
+                moved_to,
             )
         )
-        return ok
-
-    def remap(self, buf: Slice, log2_align: int, new_len: int) -> Slice | None:
-        used_before = self.raw.usage()[0]
-        result = self.raw.remap(buf, log2_align, new_len)
-        moved = result is not None and result.ptr != buf.ptr
-        self.tracer(
-            Resize(
-                self.name,
-                self.site(),
-                buf.ptr - self.base,
-                buf.length,
-                new_len,
-                result is not None,
-                used_before,
-                self.raw.usage()[0],
-                call="remap",
-                moved_to=result.ptr - self.base if result is not None and moved else None,
-            )
-        )
-        return result
 
     def free(self, buf: Slice, log2_align: int) -> None:
         used_before = self.raw.usage()[0]
