@@ -193,3 +193,18 @@ def test_tables_freed_one_after_another_leave_only_the_live_one_held() -> None:
             allocator.free(old, 3)
         old = table
     assert fba.end_index > 49 * 36888 and fba.buffer.held() == CHUNK_SIZE
+
+
+def test_a_page_remap_that_grows_past_its_pages_moves_the_bytes() -> None:
+    """Zig 0.14+'s page allocator grows a mapping with mremap, which may move it (probed:
+    100 B -> 1 MiB moved); what was written comes along, the old pages go."""
+    pages = PageAllocator(0x7F00_0000_0000)
+    block = pages.alloc(100, 0)
+    assert block is not None and block.buffer is not None
+    block.buffer.write(0, b"#.#")
+    same = pages.remap(block, 0, 4000)
+    assert same is not None and same.ptr == block.ptr and pages.mapped == 4096
+    moved = pages.remap(same, 0, 1 << 20)
+    assert moved is not None and moved.ptr != block.ptr and moved.length == 1 << 20
+    assert moved.buffer is not None and moved.buffer.read(0, 3) == b"#.#"
+    assert pages.mapped == 1 << 20

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -237,3 +239,22 @@ def test_standard_input_is_named_as_such() -> None:
     )
     assert result.exit_code == 0
     assert result.stdout.startswith("aoc23 trace: naive · standard input (56 B, 22 elves) · 1 ")
+
+
+def test_a_piped_input_read_into_pages_on_0_14_follows_its_moved_mapping() -> None:
+    """Read from a pipe, the list outgrows its first page; 0.14's remap moves the mapping,
+    and the trace keeps the block where it went."""
+    blog = (ROOT / "inputs" / "blog-70x70.txt").read_bytes()
+    args = ["trace", "-", "--strategy", "page", "--zig", "0.14", "--rounds", "1"]
+    done = subprocess.run(
+        [sys.executable, "-m", "aoc23", *args, "--format", "json", "--no-compare"],
+        input=blog,
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    events = [json.loads(line) for line in done.stdout.splitlines()]
+    moves = [e for e in events if e["type"] == "resize" and e["moved_to"] is not None]
+    assert [(m["call"], m["old_size"], m["new_size"]) for m in moves] == [("remap", 1024, 6224)]
+    rounds = [e for e in events if e["type"] == "round"]
+    assert rounds[0]["live"] == 4970 + 36888
