@@ -216,7 +216,7 @@ def test_verify_without_the_compiler_says_how_to_install_it(
 ) -> None:
     from aoc23 import reference
 
-    def missing() -> None:
+    def missing(**options: object) -> None:
         raise reference.ZigUnavailable("needs the real Zig compiler 0.11.0 (not installed)")
 
     monkeypatch.setattr(reference, "build", missing)
