@@ -475,7 +475,8 @@ def main() -> None:
     """See how Zig's FixedBufferAllocator "leaks" in the Advent of Code 2022 day 23 solver.
 
     aoc23 runs the blog post's Zig program in a simulated fixed buffer laid out byte for
-    byte as Zig 0.11.0 lays it out, and prints what the real program prints.
+    byte as Zig 0.11.0 lays it out (or any release up to 0.17.1: --zig), and prints what
+    the real program prints.
 
     \b
     Start with:
@@ -604,20 +605,23 @@ VERIFY_MAX_BUFFER = 1 << 30
 @_length_options
 @_about_input
 def verify(input_file: str | None, strategy: str, settings: Settings, rounds: int | None) -> None:
-    """Check aoc23 against the real Zig 0.11.0 compiler on your machine.
+    """Check aoc23 against the real Zig compiler on your machine (0.11.0, or --zig's).
 
-    Builds the bundled reference program (zig/day23.zig, cached after the first build),
-    runs it and aoc23 on INPUT (default: the bundled 70x70 input; - for stdin), and
+    Builds the bundled reference program of that release's API epoch (zig/day23.zig for
+    0.11.0; cached after the first build), runs it and aoc23 on INPUT (default: the
+    bundled 70x70 input; - for stdin), and
     compares every printed line, the exit status, where OutOfMemory happened, every byte
     of the fixed buffers after each round, and every allocator call (what aoc23 trace
     shows). INPUT is read once and both sides get the same bytes; the buffers are
     compared as the reference runs, so nothing piles up on disk. Needs the ziglang
-    package: pip install 'ziglang==0.11.0'.
+    package of that release: pip install 'ziglang==0.11.0' (or 'ziglang==0.17.1' for
+    --zig 0.17).
 
     \b
     Examples:
       aoc23 verify inputs/blog-70x70.txt --strategy naive --rounds 10
       aoc23 verify inputs/example.txt --part 2 --parse grow --free-input
+      aoc23 verify inputs/example.txt --zig 0.17   (with ziglang 0.17.1 installed)
     """
     from aoc23 import fidelity, reference
 
