@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -505,13 +505,6 @@ class _Replay:
 
 def _page_slack(size: int) -> int:
     return -size % 4096
-
-
-def replay(events: Iterable[Event], log: BlockLog | None = None) -> Ledger:
-    ledger = Ledger(log)
-    for event in events:
-        ledger.apply(event)
-    return ledger
 
 
 @dataclass(frozen=True, slots=True)
