@@ -181,7 +181,7 @@ def trace_run(
             if isinstance(output, Answer):
                 answers[output.part] = output.value
             elif not elves:
-                elves = len(output.strategy.elves())
+                elves = output.strategy.cells.count()
     except OutOfMemory:
         if ledger.failure is None:
             raise

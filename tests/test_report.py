@@ -107,6 +107,16 @@ class Page:
     def press(self, key: str) -> None:
         self.page.keyboard.press(key)
 
+    def walk(self, positions: int) -> list[int]:
+        """From the first round, the used bytes shown at each of ``positions`` slider
+        positions, moving one to the right with the arrow key each time."""
+        self.page.click("h1")
+        seen = [self.shown_used()]
+        for _ in range(positions - 1):
+            self.press("ArrowRight")
+            seen.append(self.shown_used())
+        return seen
+
     def screenshot(self, name: str) -> None:
         folder = os.environ.get("AOC23_SCREENSHOTS")
         if folder:
@@ -137,12 +147,7 @@ def test_the_report_walks_every_round_with_the_keyboard(tmp_path: Path, open_rep
     assert code == 0
     records, _ = json_records("--rounds", "10")
     page = open_report(report)
-    page.page.click("h1")
-    seen = [page.shown_used()]
-    for _ in records[1:]:
-        page.press("ArrowRight")
-        seen.append(page.shown_used())
-    assert seen == [record["memuse"] for record in records]
+    assert page.walk(len(records)) == [record["memuse"] for record in records]
     assert page.text("#round-label") == "the end (after the last step)"
     page.press("Home")
     assert page.text("#round-label") == "round 0" and page.shown_used() == records[0]["memuse"]
@@ -192,12 +197,7 @@ def test_the_part_2_report_reaches_the_out_of_memory_and_charts_four_strategies(
     legend = page.text("#chart")
     for strategy in ("naive", "tempalloc", "double", "page"):
         assert f"{strategy}: " in legend
-    page.page.click("h1")
-    seen = [page.shown_used()]
-    for _ in records[1:]:
-        page.press("ArrowRight")
-        seen.append(page.shown_used())
-    assert seen == [record["memuse"] for record in records]
+    assert page.walk(len(records)) == [record["memuse"] for record in records]
     page.press("End")
     assert page.text("#round-label").startswith("the OutOfMemory (new_cells, 36888 B")
     assert page.shown_used() == failure["end_index"] == records[-1]["memuse"]
