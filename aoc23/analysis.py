@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from aoc23 import puzzle
 from aoc23.errors import OutOfMemory, PuzzleInputError
 from aoc23.events import Event, Tracer
 from aoc23.ledger import (
+    ArenaAction,
     BlockLog,
     Collapser,
     EarlyForecast,
@@ -123,6 +124,8 @@ class TraceResult:
     blocks: BlockLog | None
     comparisons: list[StrategyRun]
     answers: dict[int, int]
+    arena_actions: list[tuple[ArenaAction, int]] = field(default_factory=list)
+    """What the run's arenas asked of the allocators below them (see ``ArenaWatch``)."""
 
     @property
     def final_stranded(self) -> int:
@@ -218,6 +221,7 @@ def trace_run(
         blocks=ledger.log,
         comparisons=comparisons,
         answers=answers,
+        arena_actions=ledger.arenas.actions(),
     )
 
 

@@ -14,14 +14,17 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Opened:
-    """A new allocator came into use. ``size`` is None for the page allocator; ``counted``
-    says whether the printed memuse includes it (a scratch buffer is not counted)."""
+    """A new allocator came into use. ``size`` is None for the page allocator and an arena;
+    ``counted`` says whether the printed memuse includes it (a scratch buffer is not
+    counted, nor an arena: its child counts its nodes). ``parent``: the allocator an arena
+    takes its nodes from, whose offsets its own events use."""
 
     allocator: str
     kind: str
     size: int | None
     base: int
     counted: bool
+    parent: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +88,14 @@ class Free:
 
 @dataclass(frozen=True, slots=True)
 class Reset:
-    """``FixedBufferAllocator.reset``: everything in the buffer is given up at once."""
+    """``FixedBufferAllocator.reset``: everything in the buffer is given up at once; or an
+    arena's ``reset(.retain_capacity)``, which keeps ``capacity_after`` bytes of room (its
+    calls to its child are events of their own)."""
 
     allocator: str
     used_before: int
+    capacity_before: int | None = None
+    capacity_after: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

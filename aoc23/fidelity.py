@@ -188,7 +188,7 @@ class TraceLines:
 
     def _format(self, e: Event) -> str | None:
         if isinstance(e, Opened):
-            if e.kind == "pages":
+            if e.kind == "pages" or e.parent in self._mapped:
                 self._mapped.add(e.allocator)
             size = "-" if e.size is None else str(e.size)
             return f"trace opened {e.allocator} {e.kind} size={size}"
@@ -216,7 +216,10 @@ class TraceLines:
                 f"used={e.used_before}->{e.used_after}"
             )
         if isinstance(e, Reset):
-            return f"trace reset {e.allocator} used={e.used_before}"
+            line = f"trace reset {e.allocator} used={e.used_before}"
+            if e.capacity_before is not None:
+                line += f" capacity={e.capacity_before}->{e.capacity_after}"
+            return line
         if isinstance(e, RoundStarted):
             return f"Round {e.index} memuse: {e.memuse}"
         assert isinstance(e, Finished)

@@ -10,7 +10,12 @@ Words used throughout:
 * *stranded*: bytes below ``end_index`` that were freed but cannot be handed out again,
   because a fixed buffer only takes back the block that ends at ``end_index``;
 * *padding*: bytes skipped to align a block (for page mappings: the unused end of the
-  last page).
+  last page);
+* *spare*: bytes an arena holds in its nodes (taken from the allocator below it) that it
+  has not handed out: its headers and the room it has not used yet.
+
+An arena's own blocks lie inside its nodes, so a view of the memory below an arena shows
+them there (:func:`nested`), and the totals count them instead of the nodes.
 
 Long runs stay cheap: a record carries totals, not a copy of the layout; the layout of
 any earlier record is kept, when asked for, as a :class:`BlockLog` of segment lifetimes;
@@ -37,8 +42,8 @@ from aoc23.events import (
     RoundStarted,
 )
 
-Kind = Literal["live", "stranded", "padding"]
-KINDS: tuple[Kind, ...] = ("live", "stranded", "padding")
+Kind = Literal["live", "stranded", "padding", "spare"]
+KINDS: tuple[Kind, ...] = ("live", "stranded", "padding", "spare")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +73,8 @@ class BufferView:
     counted: bool
     used: int
     segments: tuple[Segment, ...]
+    parent: str | None = None
+    """For an arena: the allocator its nodes come from."""
 
     def total(self, kind: Kind) -> int:
         return sum(segment.length for segment in self.segments if segment.kind == kind)
@@ -75,19 +82,176 @@ class BufferView:
 
 @dataclass(frozen=True, slots=True)
 class NoOpFree:
-    """A free that gave nothing back: the block did not end at end_index."""
+    """A free that gave nothing back: the block did not end at end_index (for an arena:
+    its newest node's end_index)."""
 
     allocator: str
     site: str
     offset: int
     size: int
     end_index: int
+    in_arena: bool = False
 
     def describe(self) -> str:
+        if self.in_arena:
+            return (
+                f"free({self.site}, {self.size} B @ {self.offset}) in {self.allocator} was a "
+                f"no-op: not the arena's newest block (its node's end_index {self.end_index})"
+            )
         return (
             f"free({self.site}, {self.size} B @ {self.offset}) was a no-op: "
             f"not the last allocation (end_index {self.end_index})"
         )
+
+
+ArenaMove = Literal["first node", "grown in place", "not grown", "reset"]
+
+
+@dataclass(frozen=True, slots=True)
+class ArenaAction:
+    """What an arena asked of the allocator below it (``parent``) in one of its calls: a
+    node taken, a node grown in place, growth refused and a new node taken instead, or
+    (``reset``) its nodes given back but one, which keeps the room it had."""
+
+    arena: str
+    parent: str
+    move: ArenaMove
+    round: int | None
+    """The round whose step it happened in (None: while loading)."""
+    site: str
+    request: int
+    """The arena's request in bytes; for a reset, the room it kept."""
+    node_before: int = 0
+    """The node's length before it was grown (or refused growth)."""
+    node_after: int = 0
+    """The node's length after growing, or the new node's; for a reset, the kept node's
+    length when the reset changed it (0: kept as it was)."""
+    given_back: int = 0
+    """For a reset: the bytes of nodes handed back to ``parent``."""
+    replaced: bool = False
+    """For a reset: whether the oldest node was replaced by a new one (the parent could
+    not resize it in place)."""
+
+    def describe(self) -> str:
+        when = "while loading" if self.round is None else f"in the step of round {self.round}"
+        if self.move == "reset":
+            return f"{when}, {self.arena}.reset(.retain_capacity) {self._reset_words()}"
+        asked = f"{when}, {self.site} asked {self.arena} for {self.request} B"
+        if self.move == "first node":
+            return f"{asked}: its first node, {self.node_after} B, came from {self.parent}"
+        if self.move == "grown in place":
+            return (
+                f"{asked}: it did not fit in the newest node, so {self.arena} grew that node "
+                f"in place through {self.parent}, from {self.node_before} to "
+                f"{self.node_after} B"
+            )
+        return (
+            f"{asked}: it did not fit, {self.parent} could not grow the "
+            f"{self.node_before}-byte node in place, so {self.arena} took a new node of "
+            f"{self.node_after} B from {self.parent}, and holds the old one still"
+        )
+
+    def _reset_words(self) -> str:
+        if self.request == 0:
+            return "had nothing to keep"
+        kept = f"kept {self.request} B of room in its oldest node"
+        back = (
+            f", gave {self.given_back} B of other nodes back to {self.parent}"
+            if self.given_back
+            else ""
+        )
+        if self.replaced:
+            return (
+                f"{kept}{back}, and took a {self.node_after}-byte node from {self.parent} "
+                "to replace that one, which it could not resize in place"
+            )
+        if self.node_after:
+            return f"{kept}{back}, and {self.parent} resized that node in place to {self.node_after} B"
+        if not back:
+            return f"{kept}, with no call to {self.parent}: the node was already that big"
+        return f"{kept}{back}"
+
+
+class ArenaWatch:
+    """Pairs each arena call with the calls it made to the allocator below it, and keeps
+    the first of each kind of action with how many times it happened (so what it holds
+    stays bounded however long the run)."""
+
+    def __init__(self) -> None:
+        self._pending: dict[str, list[Alloc | Resize | Free]] = {}
+        self._seen: dict[tuple[str, ArenaMove, str], tuple[ArenaAction, int]] = {}
+
+    def child_call(self, event: Alloc | Resize | Free) -> None:
+        self._pending.setdefault(event.allocator, []).append(event)
+
+    def arena_call(
+        self, event: Alloc | Resize | Free | Reset, parent: str, round_index: int | None
+    ) -> None:
+        calls = self._pending.pop(parent, [])
+        action = _action(event, parent, calls, round_index)
+        if action is None:
+            return
+        key = (action.arena, action.move, action.site)
+        first, count = self._seen.get(key, (action, 0))
+        self._seen[key] = (first, count + 1)
+
+    def actions(self) -> list[tuple[ArenaAction, int]]:
+        """Each kind of action, the first time it happened, and how many times it did."""
+        return list(self._seen.values())
+
+
+def _action(
+    event: Alloc | Resize | Free | Reset,
+    parent: str,
+    calls: list[Alloc | Resize | Free],
+    round_index: int | None,
+) -> ArenaAction | None:
+    name = event.allocator
+    if isinstance(event, Reset):
+        resized = [c.new_size for c in calls if isinstance(c, Resize) and c.ok]
+        replacement = [c.size for c in calls if isinstance(c, Alloc)]
+        frees = [c.size for c in calls if isinstance(c, Free)]
+        if replacement:
+            frees = frees[:-1]  # the last free is the node the replacement took over from
+        node = (resized or replacement or [0])[-1]
+        return ArenaAction(
+            name,
+            parent,
+            "reset",
+            round_index,
+            "reset",
+            event.capacity_after or 0,
+            node_after=node,
+            given_back=sum(frees),
+            replaced=bool(replacement),
+        )
+    if not isinstance(event, Alloc) or not calls:
+        return None
+    growth = [c for c in calls if isinstance(c, Resize) and c.new_size > c.old_size]
+    taken = [c.size for c in calls if isinstance(c, Alloc)]
+    if taken:
+        if growth:
+            before = growth[0].old_size
+            return ArenaAction(
+                name, parent, "not grown", round_index, event.site, event.size, before, taken[-1]
+            )
+        # an arena asks to grow its newest node before it takes another: none to grow
+        return ArenaAction(
+            name, parent, "first node", round_index, event.site, event.size, 0, taken[-1]
+        )
+    if growth and growth[-1].ok:
+        last = growth[-1]
+        return ArenaAction(
+            name,
+            parent,
+            "grown in place",
+            round_index,
+            event.site,
+            event.size,
+            last.old_size,
+            last.new_size,
+        )
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +270,8 @@ class RoundRecord:
     no_op_frees: tuple[NoOpFree, ...]
     peak_during: int
     """The highest memuse reached since the previous record (a step's transient peak)."""
+    spare: int = 0
+    """Bytes held in arena nodes and not handed out."""
 
     @property
     def label(self) -> str:
@@ -226,8 +392,9 @@ class BlockLog:
 
     def _views(self, layout: dict[int, list[Segment]], merge: bool) -> tuple[BufferView, ...]:
         views = []
+        counted = {o.allocator for o in self.memories if o.counted}
         for index, opened in enumerate(self.memories):
-            if not opened.counted:
+            if not (opened.counted or opened.parent in counted):
                 continue
             segments = sorted(layout.get(index, []), key=lambda s: s.start)
             used = (
@@ -235,12 +402,56 @@ class BlockLog:
                 if opened.kind == "pages"
                 else max((s.end for s in segments), default=0)
             )
-            if merge and opened.kind != "pages":
-                segments = _merged(segments)
             views.append(
-                BufferView(opened.allocator, opened.kind, opened.size, True, used, tuple(segments))
+                BufferView(
+                    opened.allocator,
+                    opened.kind,
+                    opened.size,
+                    opened.counted,
+                    used,
+                    tuple(segments),
+                    opened.parent,
+                )
             )
-        return tuple(views)
+        nested_views = nested(views)
+        return tuple(merged(view) for view in nested_views) if merge else nested_views
+
+
+def nested(views: Sequence[BufferView]) -> tuple[BufferView, ...]:
+    """The views with each arena's blocks drawn inside its nodes, in the view of the memory
+    the nodes came from (the rest of a node is *spare*); the arenas' own views go."""
+    inside: dict[str, list[Segment]] = {}
+    for view in views:
+        if view.parent is not None:
+            inside.setdefault(view.parent, []).extend(view.segments)
+    return tuple(
+        _with_blocks_inside(view, sorted(inside[view.name], key=lambda s: s.start))
+        if view.name in inside
+        else view
+        for view in views
+        if view.parent is None
+    )
+
+
+def _with_blocks_inside(view: BufferView, blocks: list[Segment]) -> BufferView:
+    starts = [block.start for block in blocks]
+    segments: list[Segment] = []
+    for node in view.segments:
+        if node.kind != "live":
+            segments.append(node)
+            continue
+        cursor = node.start
+        spare_site = f"arena node ({node.site})"
+        for block in blocks[bisect_left(starts, node.start) :]:
+            if block.start >= node.end:
+                break
+            if block.start > cursor:
+                segments.append(Segment(cursor, block.start, "spare", spare_site, node.born_in))
+            segments.append(block)
+            cursor = block.end
+        if cursor < node.end:
+            segments.append(Segment(cursor, node.end, "spare", spare_site, node.born_in))
+    return replace(view, segments=tuple(segments))
 
 
 def merged(view: BufferView) -> BufferView:
@@ -283,7 +494,7 @@ class _Memory:
     def view(self) -> BufferView:
         o = self.opened
         segments = tuple(segment for segment, _ in self.segments)
-        return BufferView(o.allocator, o.kind, o.size, o.counted, self.used, segments)
+        return BufferView(o.allocator, o.kind, o.size, o.counted, self.used, segments, o.parent)
 
     def insert(self, index: int, segment: Segment, now: int) -> None:
         self.segments.insert(index, (segment, now))
@@ -351,12 +562,16 @@ class Ledger:
         self._peak = 0
         self.loading_peaks: dict[str, int] = {}
         """For each call site used before round 0: the highest memuse its calls reached."""
+        self.arenas = ArenaWatch()
+        self._hosts: set[str] = set()
+        """The allocators arenas take their nodes from."""
 
     def memuse(self) -> int:
         return sum(m.used for m in self.memories.values() if m.opened.counted)
 
     def views(self) -> tuple[BufferView, ...]:
-        return tuple(memory.view() for memory in self.memories.values())
+        """Every memory's layout, arenas' blocks drawn inside their nodes."""
+        return nested([memory.view() for memory in self.memories.values()])
 
     def high_water(self, name: str) -> int:
         memory = self.memories.get(name)
@@ -366,9 +581,13 @@ class Ledger:
         if isinstance(event, Opened):
             number = self.log.opened(event) if self.log is not None else 0
             self.memories[event.allocator] = _Memory(event, number, self.log)
+            if event.parent is not None:
+                self._hosts.add(event.parent)
         elif isinstance(event, AllocFailed):
-            self.failure = Failure(event, self._round, self.views())
-            self._close_log(None)
+            if self.memories[event.allocator].opened.kind != "arena":
+                # an arena's refusal follows its child's, which is the one to report
+                self.failure = Failure(event, self._round, self.views())
+                self._close_log(None)
         elif isinstance(event, RoundStarted):
             self._round = event.index
             return self._close(event.index, final=False)
@@ -387,9 +606,25 @@ class Ledger:
     def _apply_call(self, event: Alloc | Resize | Free | Reset) -> None:
         memory = self.memories[event.allocator]
         _Replay(memory, self.count, self._round).apply(event)
-        if isinstance(event, Free) and memory.opened.kind == "fixed" and not event.reclaimed:
+        in_arena = memory.opened.kind == "arena"
+        if in_arena and memory.opened.parent is not None:
+            self.arenas.arena_call(event, memory.opened.parent, self._round)
+        elif event.allocator in self._hosts and not isinstance(event, Reset):
+            self.arenas.child_call(event)
+        if (
+            isinstance(event, Free)
+            and not event.reclaimed
+            and (in_arena or memory.opened.kind == "fixed")
+        ):
             self._no_op.append(
-                NoOpFree(event.allocator, event.site, event.offset, event.size, event.used_after)
+                NoOpFree(
+                    event.allocator,
+                    event.site,
+                    event.offset,
+                    event.size,
+                    event.used_after,
+                    in_arena,
+                )
             )
         self._peak = max(self._peak, self.memuse())
         if self._round is None and not isinstance(event, Reset):
@@ -397,7 +632,22 @@ class Ledger:
             self.loading_peaks[site] = max(self.loading_peaks.get(site, 0), self.memuse())
 
     def _counted(self, kind: Kind) -> int:
-        return sum(m.totals[kind] for m in self.memories.values() if m.opened.counted)
+        """Bytes of ``kind`` in the memory memuse counts. An arena's blocks count where its
+        nodes are: the nodes' bytes are the arena's blocks, and the rest is spare."""
+        arenas = [
+            m
+            for m in self.memories.values()
+            if m.opened.parent is not None and self.memories[m.opened.parent].opened.counted
+        ]
+        hosts = {m.opened.parent for m in arenas}
+        handed_out = sum(m.totals[k] for m in arenas for k in ("live", "stranded", "padding"))
+        if kind == "spare":
+            return sum(self.memories[h].totals["live"] for h in hosts if h) - handed_out
+        total = sum(m.totals[kind] for m in arenas)
+        for m in self.memories.values():
+            if m.opened.counted and not (kind == "live" and m.opened.allocator in hosts):
+                total += m.totals[kind]
+        return total
 
     def _close(self, index: int, *, final: bool) -> RoundRecord:
         memuse = self.memuse()
@@ -412,6 +662,7 @@ class Ledger:
             self._counted("padding"),
             tuple(self._no_op),
             max(self._peak, memuse),
+            self._counted("spare"),
         )
         if self._no_op and self.first_no_op is None:
             self.first_no_op = (record, self._no_op[0])
@@ -486,6 +737,8 @@ class _Replay:
         block = memory.segments[index][0]
         if memory.opened.kind == "pages":
             self._drop_page_slack(index)
+            memory.remove(index, self.now)
+        elif event.reclaimed and memory.opened.kind == "arena":
             memory.remove(index, self.now)
         elif event.reclaimed:
             while memory.segments and memory.segments[-1][0].end > event.used_after:

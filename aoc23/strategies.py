@@ -17,6 +17,7 @@ from aoc23 import puzzle
 from aoc23.bitboard import Board
 from aoc23.errors import OutOfMemory
 from aoc23.zigstd._keys import KeySpace
+from aoc23.zigstd.arena import ArenaAllocator
 from aoc23.zigstd.fs import read_file_alloc, stat_size_of
 from aoc23.zigstd.hash_map import AutoHashMap
 from aoc23.zigstd.heap import FixedBufferAllocator, PageAllocator
@@ -98,26 +99,32 @@ class CallSite:
             error.site = name
 
 
-AllocatorKind = Literal["fixed", "pages"]
+AllocatorKind = Literal["fixed", "pages", "arena"]
 
 
 @dataclass(frozen=True)
 class AllocatorSpec:
     """One allocator a strategy uses, under the name its trace events carry.
 
-    ``sized_by`` names the setting that sizes its buffer (None: the page allocator has
-    none); ``counted`` says whether the printed memuse includes it."""
+    ``sized_by`` names the setting that sizes its buffer (None: the page allocator and an
+    arena have none); ``counted`` says whether the printed memuse includes it; ``parent``
+    is the allocator an arena takes its nodes from."""
 
     name: str
     kind: AllocatorKind
     sized_by: Literal["buffer_size", "temp_size"] | None
     counted: bool = True
+    parent: str | None = None
 
 
 MAIN = AllocatorSpec("main", "fixed", "buffer_size")
 SECOND = AllocatorSpec("second", "fixed", "buffer_size")
 TEMP = AllocatorSpec("temp", "fixed", "temp_size", counted=False)
 PAGES = AllocatorSpec("pages", "pages", None)
+ARENA_IN_MAIN = AllocatorSpec("arena", "arena", None, counted=False, parent="main")
+ARENA_IN_PAGES = AllocatorSpec("arena", "arena", None, counted=False, parent="pages")
+ARENA_A = AllocatorSpec("arena-a", "arena", None, counted=False, parent="pages")
+ARENA_B = AllocatorSpec("arena-b", "arena", None, counted=False, parent="pages")
 
 
 class Strategy:
@@ -170,6 +177,7 @@ class Strategy:
             base=base,
             kind=spec.kind,
             counted=spec.counted,
+            parent=spec.parent,
         )
 
     def load(self, text: bytes) -> None:
@@ -317,7 +325,7 @@ class Page(Naive):
         "the blog's fix 2: std.heap.page_allocator; every block is mapped as whole "
         "4096-byte pages and a free unmaps it; memuse is the bytes mapped"
     )
-    allocators = (PAGES,)
+    allocators: ClassVar[tuple[AllocatorSpec, ...]] = (PAGES,)
     memuse_means = "bytes mapped"
 
     def _main_allocator(self) -> Allocator:
@@ -331,6 +339,72 @@ class Page(Naive):
         return ()
 
 
+class Arena(Naive):
+    name = "arena"
+    summary = (
+        "the blog's step through a std.heap.ArenaAllocator over the fixed buffer: its free "
+        "takes back only its newest block and it grows its node in place, so end_index "
+        "grows every round as with naive"
+    )
+    allocators = (MAIN, ARENA_IN_MAIN)
+
+    def _main_allocator(self) -> Allocator:
+        child = super()._main_allocator().raw
+        self.arena = ArenaAllocator(child, self.settings.zig)
+        return Allocator(self._traced(self.arena, ARENA_IN_MAIN, self.fba.buffer.base))
+
+
+class ArenaPages(Page):
+    name = "arena-pages"
+    summary = (
+        "the blog's step through an ArenaAllocator over std.heap.page_allocator: it never "
+        "gives a node back, each new node 1.5 x the last; memuse is the bytes mapped"
+    )
+    allocators = (PAGES, ARENA_IN_PAGES)
+
+    def _main_allocator(self) -> Allocator:
+        child = super()._main_allocator().raw
+        self.arena = ArenaAllocator(child, self.settings.zig)
+        base = self.settings.addresses.pages
+        return Allocator(self._traced(self.arena, ARENA_IN_PAGES, base))
+
+
+class Arenas(Page):
+    name = "arenas"
+    summary = (
+        "two ArenaAllocators over std.heap.page_allocator in turn: each step resets the other "
+        "with .retain_capacity and builds new_cells there; memuse is the bytes mapped"
+    )
+    allocators = (PAGES, ARENA_A, ARENA_B)
+
+    def _main_allocator(self) -> Allocator:
+        pages = super()._main_allocator().raw
+        base = self.settings.addresses.pages
+        self.arenas = tuple(
+            self._traced(ArenaAllocator(pages, self.settings.zig), spec, base)
+            for spec in (ARENA_A, ARENA_B)
+        )
+        self.both = tuple(Allocator(arena) for arena in self.arenas)
+        self.current = 0
+        return self.both[0]
+
+    def step(self, round_index: int) -> bool:
+        board = self.make_room()
+        target = 1 - self.current
+        with self.site("reset (other arena)"):
+            self.arenas[target].reset_retaining_capacity()
+        new_cells = AutoHashMap(self.both[target], self.keys)
+        with self.site("new_cells (other arena)"):
+            new_cells.ensure_total_capacity(self.cells.count())
+        moved = self.fill_next(new_cells, board, round_index)
+        with self.site("grid.cells"):
+            self.cells.deinit()
+        self.cells = new_cells
+        self.current = target
+        return moved
+
+
 STRATEGIES: dict[str, type[Strategy]] = {
-    strategy.name: strategy for strategy in (Naive, TempAlloc, Double, Page)
+    strategy.name: strategy
+    for strategy in (Naive, TempAlloc, Double, Page, Arena, ArenaPages, Arenas)
 }

@@ -88,7 +88,7 @@ def test_missing_file_and_directory_are_input_errors(tmp_path: Path) -> None:
     "args",
     [
         ["--rounds", "3", "--part", "2"],
-        ["--strategy", "arena"],
+        ["--strategy", "mimalloc"],
         ["--buffer-size", "lots"],
         ["--buffer-size", "-5"],
         ["--buffer-size", "1.5MiB"],

@@ -21,6 +21,7 @@ COLOURS: dict[str, str] = {
     "live": "#2f9e44",
     "stranded": "#e03131",
     "padding": "#f0b400",
+    "spare": "#74c0fc",
     "free": "#e9ecef",
     "used": "#c92a2a",
     "buffer": "#343a40",
@@ -29,14 +30,21 @@ COLOURS: dict[str, str] = {
     "text": "#212529",
     "muted": "#6c757d",
 }
-OTHER_COLOURS = ("#1971c2", "#e8590c", "#0c8599", "#5f3dc4")
+OTHER_COLOURS = ("#1971c2", "#e8590c", "#0c8599", "#5f3dc4", "#a61e4d", "#5c940d")
 """Lines of the other strategies, in the registry's order."""
 KIND_WORDS: dict[str, str] = {
     "live": "live",
     "stranded": "stranded (freed, not reclaimable)",
     "padding": "padding",
+    "spare": "spare (arena room)",
     "free": "free",
 }
+
+
+def map_kinds(views: Sequence[BufferView]) -> tuple[str, ...]:
+    """The kinds a map's legend names: spare only when an arena's nodes are drawn."""
+    spare = any(s.kind == "spare" for view in views for s in view.segments)
+    return ("live", "stranded", "padding", *(("spare",) if spare else ()), "free")
 MAX_POINTS = 1200
 """Longer series are drawn through the highest value of each of this many slices."""
 
@@ -350,7 +358,7 @@ def map_svg(result: TraceResult, top: float) -> tuple[str, float]:
         y += bar_height + gap
     legend_y = y + 10
     x = float(left)
-    for kind in ("live", "stranded", "padding", "free"):
+    for kind in map_kinds([view for _, view in rows]):
         parts.append(
             f'<rect x="{x}" y="{legend_y - 10}" width="12" height="12" fill="{COLOURS[kind]}"/>'
         )

@@ -44,6 +44,7 @@ CSV_COLUMNS = (
     "no_op_frees",
     "no_op_bytes",
     "peak_during",
+    "spare",
 )
 
 
@@ -75,6 +76,7 @@ def record_json(record: RoundRecord) -> str:
             "padding": record.padding,
             "peak_during": record.peak_during,
             "no_op_frees": [asdict(free) for free in record.no_op_frees],
+            "spare": record.spare,
         },
     )
 
@@ -120,6 +122,7 @@ def csv_row(record: RoundRecord) -> str:
             len(record.no_op_frees),
             no_op_bytes,
             record.peak_during,
+            record.spare,
         )
     )
 

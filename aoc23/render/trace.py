@@ -28,15 +28,17 @@ GLYPHS: dict[Kind | None, tuple[str, str]] = {
     "live": ("█", "green"),
     "stranded": ("░", "red"),
     "padding": ("▒", "yellow"),
+    "spare": ("▞", "cyan"),
     None: ("·", "bright_black"),
 }
 LEGEND_WORDS: dict[Kind | None, str] = {
     "live": "live",
     "stranded": "stranded (freed, not reclaimable)",
     "padding": "padding",
+    "spare": "spare (an arena's room, not handed out)",
     None: "free",
 }
-PRIORITY: tuple[Kind, ...] = ("live", "stranded", "padding")
+PRIORITY: tuple[Kind, ...] = ("live", "stranded", "padding", "spare")
 """A map cell shows the first of these kinds found in its bytes, so no block vanishes."""
 MAX_MAP_ROWS = 12
 CHART_HEIGHT = 8
@@ -99,12 +101,18 @@ def _signed(value: int) -> str:
     return f"+{value}" if value > 0 else str(value)
 
 
-COLUMNS = ("round", "used", "growth", "live", "stranded", "padding", "no-op frees")
-DROP_ORDER = ("no-op frees", "padding", "growth", "live")
+COLUMNS = ("round", "used", "growth", "live", "stranded", "padding", "spare", "no-op frees")
+DROP_ORDER = ("no-op frees", "spare", "padding", "growth", "live")
 """Columns left out, in this order, when the terminal is too narrow for the table."""
 
 
+def has_spare(rows: Sequence[TableRow]) -> bool:
+    """Whether any row holds arena room (only then is there a spare column)."""
+    return any((row.like if isinstance(row, Repeat) else row).spare for row in rows)
+
+
 def row_cells(row: TableRow) -> tuple[str, ...]:
+    """The row under :data:`COLUMNS`."""
     if isinstance(row, Repeat):
         like = row.like
         return (
@@ -114,6 +122,7 @@ def row_cells(row: TableRow) -> tuple[str, ...]:
             str(like.live),
             "⋮",
             str(like.padding),
+            "⋮",
             "each: " + (", ".join(f.site for f in like.no_op_frees) or "none"),
         )
     return (
@@ -123,8 +132,21 @@ def row_cells(row: TableRow) -> tuple[str, ...]:
         str(row.live),
         str(row.stranded),
         str(row.padding),
+        str(row.spare),
         _no_op_summary(row.no_op_frees),
     )
+
+
+def table_columns(rows: Sequence[TableRow], used: str) -> tuple[list[str], list[tuple[str, ...]]]:
+    """The column names and each row's cells, without the spare column when no row has
+    arena room."""
+    names = [used if name == "used" else name for name in COLUMNS]
+    cells = [row_cells(row) for row in rows]
+    if not has_spare(rows):
+        index = names.index("spare")
+        del names[index]
+        cells = [row[:index] + row[index + 1 :] for row in cells]
+    return names, cells
 
 
 FOLDED_WIDTH = 18
@@ -145,13 +167,13 @@ def round_table(rows: Sequence[TableRow], width: int, pages: bool = False) -> Gr
         return Group(
             Text("Round by round: no round line was printed (the run ended while loading).")
         )
-    used = "mapped" if pages else "end_index"
-    names = [used if name == "used" else name for name in COLUMNS]
-    cells = [row_cells(row) for row in rows]
+    names, cells = table_columns(rows, "mapped" if pages else "end_index")
     dropped: list[str] = []
     for column in DROP_ORDER:
         if _fits(cells, names, width):
             break
+        if column not in names:
+            continue
         index = names.index(column)
         dropped.append(column)
         del names[index]
@@ -174,6 +196,8 @@ def round_table(rows: Sequence[TableRow], width: int, pages: bool = False) -> Gr
             styled[stranded] = Text(values[stranded], style="red")
         table.add_row(*styled, style="dim" if isinstance(row, Repeat) else "")
     notes = ["no-op frees: frees since the line before that gave nothing back"]
+    if "spare" in names:
+        notes.append("spare: bytes of arena nodes not handed out (headers and unused room)")
     if any(isinstance(row, Repeat) for row in rows):
         notes.append("a…b: rounds whose steps each did what the step above did")
     if dropped:
@@ -211,18 +235,41 @@ def explanation(result: TraceResult) -> Text:
             "was reset, so nothing is stranded."
         )
     record, free = result.first_no_op
-    text = _lead("Why end_index grows: ", "bold")
+    text = _lead("Why memory grows: " if free.in_arena else "Why end_index grows: ", "bold")
     when = "while loading" if record.index == 0 else f"in the step before round {record.label}"
     text.append(f"{when}, ")
     text.append(free.describe(), style="red")
     stranded = result.final_stranded
-    text.append(
-        ". A FixedBufferAllocator takes a block back only when it ends exactly at "
+    rule = (
+        ". An ArenaAllocator takes a block back only when it ends exactly at its newest "
+        "node's end_index; any other free changes nothing, and its bytes stay stranded "
+        "inside the node until the arena is reset or freed whole."
+        if free.in_arena
+        else ". A FixedBufferAllocator takes a block back only when it ends exactly at "
         "end_index; any other free changes nothing, and its bytes stay stranded until "
-        f"the buffer is reset. {result.no_op_count} no-op frees stranded "
-        f"{stranded} bytes by the last record."
+        "the buffer is reset."
+    )
+    text.append(
+        f"{rule} {result.no_op_count} no-op frees stranded {stranded} bytes by the last record."
     )
     return text
+
+
+def arena_text(result: TraceResult) -> Text | None:
+    """What each arena asked of the allocator below it: the first time of each kind of
+    action, and how often it happened (None: no arena in this run)."""
+    if not result.arena_actions:
+        return None
+    text = _lead("What the arenas did", "bold")
+    text.append(" (the calls each made to the allocator below it):")
+    for action, count in result.arena_actions:
+        text.append("\n• " + action.describe())
+        text.append(f" ({_times(count)})." if count > 1 else ".", style="dim")
+    return text
+
+
+def _times(count: int) -> str:
+    return "twice in all" if count == 2 else f"{count} times in all"
 
 
 def _cells(view: BufferView, bytes_per_cell: float, width: int) -> list[Kind | None]:
@@ -284,9 +331,14 @@ def map_scale(views: Sequence[BufferView]) -> int:
     return max(drawn, 1)
 
 
-def legend() -> Text:
+MAP_KINDS: tuple[Kind | None, ...] = ("live", "stranded", "padding", None)
+ARENA_MAP_KINDS: tuple[Kind | None, ...] = ("live", "stranded", "padding", "spare", None)
+
+
+def legend(kinds: Sequence[Kind | None] = MAP_KINDS) -> Text:
     text = Text()
-    for kind, (glyph, style) in GLYPHS.items():
+    for kind in kinds:
+        glyph, style = GLYPHS[kind]
         if text:
             text.append("   ")
         text.append(glyph, style=style)
@@ -325,7 +377,8 @@ def buffer_map(result: TraceResult, width: int) -> Group:
         if failure is not None and label.startswith("OOM") and view.name == failure.event.allocator:
             line.append(f" +{failure.event.size} ✗", style="bold red")
         lines.append(line)
-    lines.append(legend())
+    spare = any(s.kind == "spare" for _, view in rows for s in view.segments)
+    lines.append(legend(ARENA_MAP_KINDS if spare else MAP_KINDS))
     return Group(*lines)
 
 
@@ -341,7 +394,8 @@ def _map_title(
     title = _lead("Buffer map", "bold")
     per_cell = max(scale, 1) / bar_width
     shown_size = f"{per_cell:.0f}" if per_cell >= 10 else f"{per_cell:.2g}"
-    title.append(f": one cell = {shown_size} bytes; the number is end_index")
+    used = "bytes mapped" if any(view.kind == "pages" for _, view in rows) else "end_index"
+    title.append(f": one cell = {shown_size} bytes; the number is {used}")
     sizes = {view.size for _, view in rows}
     if sizes and None not in sizes:
         size = max(s for s in sizes if s is not None)
@@ -350,7 +404,9 @@ def _map_title(
     shown = len({label.split()[0] for label, _ in rows if not label.startswith("OOM")})
     if shown < records:
         title.append(f"; {shown} of {records} records shown")
-    title.append("; a cell shows the first of live, stranded, padding found in it")
+    spare = any(s.kind == "spare" for _, view in rows for s in view.segments)
+    kinds = "live, stranded, padding, spare" if spare else "live, stranded, padding"
+    title.append(f"; a cell shows the first of {kinds} found in it")
     return title
 
 
@@ -508,6 +564,9 @@ def trace_view(result: TraceResult, info: Heading, width: int) -> list[Renderabl
     parts.extend([loading_text(result.site_peaks, not info.fixed_buffer), Text()])
     parts.append(explanation(result))
     parts.append(Text())
+    arenas = arena_text(result)
+    if arenas is not None:
+        parts.extend([arenas, Text()])
     if result.blocks is not None:
         parts.extend([buffer_map(result, width), Text()])
     parts.append(timeline(result.series, width))

@@ -6,7 +6,7 @@ Both are raw allocators (see :mod:`aoc23.zigstd.mem`): they never raise for a re
 from __future__ import annotations
 
 from aoc23.errors import AllocatorMisuse
-from aoc23.zigstd.mem import Buffer, Slice, align_forward
+from aoc23.zigstd.mem import Buffer, Refusal, Slice, align_forward
 
 
 class FixedBufferAllocator:
@@ -23,6 +23,9 @@ class FixedBufferAllocator:
 
     def usage(self) -> tuple[int, int | None]:
         return self.end_index, self.buffer.size
+
+    def refusal(self, n: int, log2_align: int) -> Refusal:
+        return Refusal(n, 1 << log2_align, self.end_index, self.buffer.size)
 
     def owns_slice(self, buf: Slice) -> bool:
         return buf.buffer is self.buffer and buf.offset >= 0 and buf.end <= self.buffer.size
@@ -94,6 +97,9 @@ class PageAllocator:
 
     def usage(self) -> tuple[int, int | None]:
         return self.mapped, None
+
+    def refusal(self, n: int, log2_align: int) -> Refusal:
+        return Refusal(n, 1 << log2_align, self.mapped, None)
 
     def alloc(self, n: int, log2_align: int) -> Slice | None:
         length = align_forward(n, PAGE_SIZE)

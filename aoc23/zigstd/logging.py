@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from aoc23.events import Alloc, AllocFailed, Free, Opened, Reset, Resize, Tracer
+from aoc23.zigstd.arena import ArenaAllocator
 from aoc23.zigstd.heap import FixedBufferAllocator
-from aoc23.zigstd.mem import RawAllocator, Slice
+from aoc23.zigstd.mem import RawAllocator, Refusal, Slice
 
 
 class LoggingAllocator:
@@ -29,19 +30,24 @@ class LoggingAllocator:
         base: int,
         kind: str,
         counted: bool = True,
+        parent: str | None = None,
     ) -> None:
         self.raw = raw
         self.name = name
         self.tracer = tracer
         self.site = site
         self.base = base
-        tracer(Opened(name, kind, raw.usage()[1], base, counted))
+        tracer(Opened(name, kind, raw.usage()[1], base, counted, parent))
 
     def usage(self) -> tuple[int, int | None]:
         return self.raw.usage()
 
+    def refusal(self, n: int, log2_align: int) -> Refusal:
+        return self.raw.refusal(n, log2_align)
+
     def alloc(self, n: int, log2_align: int) -> Slice | None:
         used_before, capacity = self.raw.usage()
+        node_before = self.raw.newest() if isinstance(self.raw, ArenaAllocator) else None
         block = self.raw.alloc(n, log2_align)
         if block is None:
             failed = AllocFailed(self.name, self.site(), n, 1 << log2_align, used_before, capacity)
@@ -49,8 +55,14 @@ class LoggingAllocator:
             return None
         used_after = self.raw.usage()[0]
         offset = block.ptr - self.base
-        in_front = capacity is not None
-        padding = offset - used_before if in_front else used_after - used_before - n
+        if isinstance(self.raw, ArenaAllocator):
+            # bytes skipped before the block in its node (all of them in a new node)
+            same_node = self.raw.newest() == node_before
+            padding = used_after - n - (used_before if same_node else 0)
+        elif capacity is not None:
+            padding = offset - used_before
+        else:
+            padding = used_after - used_before - n
         self.tracer(
             Alloc(
                 self.name, self.site(), n, 1 << log2_align, offset, padding, used_before, used_after
@@ -110,3 +122,12 @@ class LoggingAllocator:
         used_before = self.raw.end_index
         self.raw.reset()
         self.tracer(Reset(self.name, used_before))
+
+    def reset_retaining_capacity(self) -> bool:
+        """An arena's ``reset(.retain_capacity)``."""
+        if not isinstance(self.raw, ArenaAllocator):
+            raise TypeError("only an ArenaAllocator can retain its capacity")
+        used_before, capacity_before = self.raw.end_index, self.raw.capacity()
+        ok = self.raw.reset_retaining_capacity()
+        self.tracer(Reset(self.name, used_before, capacity_before, self.raw.capacity()))
+        return ok

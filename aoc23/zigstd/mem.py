@@ -170,6 +170,18 @@ class Slice:
         return self.offset + self.length
 
 
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A request an allocator refused, and how full it was: for an allocator built on
+    another (an arena), the innermost request that was refused."""
+
+    size: int
+    alignment: int
+    used: int
+    capacity: int | None
+    """None: the allocator has no fixed size (the page allocator, an arena)."""
+
+
 ZERO_LENGTH_ADDRESS = (1 << 64) - 1
 """Zig hands out ``maxInt(usize)`` (rounded down to the alignment) for zero-length requests."""
 
@@ -195,6 +207,10 @@ class RawAllocator(Protocol):
         """(bytes the allocator counts as used, capacity or None when unbounded)."""
         ...
 
+    def refusal(self, n: int, log2_align: int) -> Refusal:
+        """Why ``alloc(n, log2_align)`` just gave None: the request that was refused."""
+        ...
+
 
 class Allocator:
     """``std.mem.Allocator``'s typed front end, for byte slices."""
@@ -208,12 +224,12 @@ class Allocator:
             return zero_length_slice(log2_align)
         block = self.raw.alloc(n, log2_align)
         if block is None:
-            used, capacity = self.raw.usage()
+            refused = self.raw.refusal(n, log2_align)
             raise OutOfMemory(
-                n,
-                1 << log2_align,
-                end_index=used if capacity is not None else None,
-                buffer_len=capacity,
+                refused.size,
+                refused.alignment,
+                end_index=refused.used if refused.capacity is not None else None,
+                buffer_len=refused.capacity,
             )
         assert block.buffer is not None
         block.buffer.undefine(block.offset, block.length)

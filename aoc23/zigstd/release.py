@@ -16,6 +16,10 @@ the stat size (1024 when it is 0), grown to 4096 and then whenever a read fills 
 ``writer`` (0.16+) is a list that asks for the stat size at once (nothing for an empty
 regular file) or, for a pipe, for 128 bytes more each time a read fills it."""
 Growth = Literal["repeat", "once"]
+ArenaDesign = Literal["list", "nodes"]
+"""``std.heap.ArenaAllocator``: ``list`` (0.11-0.15) keeps one end_index for the newest of a
+list of 16-byte-headed nodes; ``nodes`` (0.16+, the thread-safe rewrite) gives each node a
+24-byte header with its own end_index (see :mod:`aoc23.zigstd.arena`)."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,9 @@ class Release:
     read_file: ReadFile
     changes: str
     """One line: what this release changes in what the program shows, against 0.11.0."""
+    arena: ArenaDesign = "list"
+    arena_header: tuple[str, ...] = ("next", "data")
+    """The usize fields of an arena node's header, in the order they lie in memory."""
 
     @property
     def minor(self) -> str:
@@ -58,6 +65,8 @@ _WRITER = (
     "n + n/2 + 128 each time a read fills it): example.txt now needs 212 bytes, not 4128"
 )
 
+_NODE_HEADER = ("size", "end_index", "next")
+
 V0_11 = Release("0.11.0", 8, "repeat", False, "list", "the blog's release, the reference")
 RELEASES: dict[str, Release] = {
     release.version: release
@@ -66,9 +75,9 @@ RELEASES: dict[str, Release] = {
         Release("0.12.1", 8, "repeat", False, "list", _SAME),
         Release("0.13.0", 8, "repeat", False, "list", _SAME),
         Release("0.14.1", 128, "repeat", True, "list", _REMAP),
-        Release("0.15.2", 128, "repeat", True, "list", _REMAP),
-        Release("0.16.0", 128, "once", True, "writer", _WRITER),
-        Release("0.17.1", 128, "once", True, "writer", _WRITER),
+        Release("0.15.2", 128, "repeat", True, "list", _REMAP, "list", ("data", "next")),
+        Release("0.16.0", 128, "once", True, "writer", _WRITER, "nodes", _NODE_HEADER),
+        Release("0.17.1", 128, "once", True, "writer", _WRITER, "nodes", _NODE_HEADER),
     )
 }
 DEFAULT = V0_11
