@@ -803,6 +803,7 @@ class Series:
     live: array[int] = field(default_factory=lambda: array("q"))
     stranded: array[int] = field(default_factory=lambda: array("q"))
     padding: array[int] = field(default_factory=lambda: array("q"))
+    spare: array[int] = field(default_factory=lambda: array("q"))
     peak: array[int] = field(default_factory=lambda: array("q"))
     no_op_frees: array[int] = field(default_factory=lambda: array("q"))
     final: bool = False
@@ -813,6 +814,7 @@ class Series:
         self.live.append(record.live)
         self.stranded.append(record.stranded)
         self.padding.append(record.padding)
+        self.spare.append(record.spare)
         self.peak.append(record.peak_during)
         self.no_op_frees.append(len(record.no_op_frees))
         self.final = record.final
