@@ -16,7 +16,7 @@ import pytest
 from aoc23 import analysis, fidelity, reference
 from aoc23.generate import generate
 from aoc23.strategies import STRATEGIES, Settings
-from aoc23.zigstd import hash_map, heap, mem, wyhash
+from aoc23.zigstd import arena, hash_map, heap, mem, wyhash
 from aoc23.zigstd.array_list import grown_capacity
 from aoc23.zigstd.hash_map import block_size, capacity_for_size
 
@@ -140,7 +140,7 @@ def test_buffer_sizes_around_each_boundary(
 
 
 @pytest.mark.parametrize("base_offset", [1, 3, 6, 7])
-@pytest.mark.parametrize("strategy", ["naive", "double"])
+@pytest.mark.parametrize("strategy", ["naive", "double", "arena"])
 def test_buffers_at_odd_addresses(base_offset: int, strategy: str, binary: Path) -> None:
     check(
         fidelity.Case(INPUTS / "blog-70x70.txt", strategy, BIG, 4, base_offset=base_offset), binary
@@ -184,7 +184,7 @@ def settings_of(what_if: str, buffer_size: int) -> Settings:
 
 
 @pytest.mark.parametrize("what_if", list(WHAT_IFS))
-@pytest.mark.parametrize("strategy", ["naive", "tempalloc", "double"])
+@pytest.mark.parametrize("strategy", ["naive", "tempalloc", "double", "arena"])
 @pytest.mark.parametrize("rounds", [0, 3])
 def test_the_smallest_buffer_trace_reports_is_the_smallest_real_zig_accepts(
     rounds: int, strategy: str, what_if: str, binary: Path
@@ -251,3 +251,27 @@ def test_breaking_a_rule_on_purpose_is_noticed(
         fidelity.Case(INPUTS / "example.txt", "double", 20_000, 4, base_offset=3),
     ]
     assert any(fidelity.compare(case, binary).mismatches() for case in cases)
+
+
+def _never_grows_in_place(self: arena.ArenaAllocator, node: object, length: int) -> bool:
+    return False
+
+
+ARENA_SABOTAGE = {
+    "a new node twice what it must hold": (arena, "node_length", lambda enough: 2 * enough),
+    "no node grown in place": (arena.ArenaAllocator, "_grow", _never_grows_in_place),
+    "node headers left unwritten": (arena.ArenaAllocator, "_write_header", lambda *_: None),
+}
+
+
+@pytest.mark.parametrize("rule", list(ARENA_SABOTAGE))
+def test_breaking_an_arena_rule_on_purpose_is_noticed(
+    rule: str, binary: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner, attribute, replacement = ARENA_SABOTAGE[rule]
+    monkeypatch.setattr(owner, attribute, replacement)
+    for strategy in ("arena", "arena-pages", "arenas"):
+        case = fidelity.Case(INPUTS / "blog-70x70.txt", strategy, BIG, 6, trace=True)
+        if fidelity.compare(case, binary).mismatches():
+            return
+    pytest.fail(f"no arena case noticed: {rule}")

@@ -27,6 +27,11 @@ NODE_ALIGN = 3
 """log2 of a node's alignment: a header is made of usize fields."""
 
 
+def node_length(enough: int) -> int:
+    """A new node is half as big again as what it must hold."""
+    return enough + enough // 2
+
+
 @dataclass(eq=False)
 class _Node:
     block: Slice
@@ -173,9 +178,7 @@ class ArenaAllocator:
             if start + n <= self._room(node):
                 self._end_index = start + n
                 return self._block_in(node, start, n)
-            wanted = self.header_size + start + n
-            if self.child.resize(node.block, NODE_ALIGN, wanted):
-                node.resized(wanted)
+            if self._grow(node, self.header_size + start + n):
                 self._write_header(node)
             elif not self._new_node(self._room(node), n + alignment):
                 return None
@@ -192,9 +195,7 @@ class ArenaAllocator:
                 return self._block_in(node, start, n)
             previous_room = self._room(node)
             start = self._aligned_index(node, node.end_index, alignment)
-            wanted = align_forward(self.header_size + start + n, 2)
-            if self.child.resize(node.block, NODE_ALIGN, wanted):
-                node.resized(wanted)
+            if self._grow(node, align_forward(self.header_size + start + n, 2)):
                 self.end_index = start + n
                 return self._block_in(node, start, n)
         if not self._new_node(previous_room, n + alignment):
@@ -210,7 +211,7 @@ class ArenaAllocator:
         """Take a node from the child: 1.5 times (the room before it, ``minimum``, its
         header and 16 bytes more); False if the child refused."""
         enough = previous_room + minimum + self.header_size + 16
-        length = enough + enough // 2
+        length = node_length(enough)
         if self.design == "nodes":
             length = align_forward(length, 2)
         block = self._child_alloc(length)
@@ -219,6 +220,13 @@ class ArenaAllocator:
         self.nodes.insert(0, _Node(block))
         self._end_index = 0
         self._write_header(self.nodes[0])
+        return True
+
+    def _grow(self, node: _Node, length: int) -> bool:
+        """Ask the child to make ``node`` ``length`` bytes where it is."""
+        if not self.child.resize(node.block, NODE_ALIGN, length):
+            return False
+        node.resized(length)
         return True
 
     def _child_alloc(self, length: int) -> Slice | None:
