@@ -131,6 +131,10 @@ class ArenaAction:
     replaced: bool = False
     """For a reset: whether the oldest node was replaced by a new one (the parent could
     not resize it in place)."""
+    skipped: int = 0
+    """Bytes of the node left unused in front of the block (alignment, or from Zig 0.16
+    the request that did not fit: that arena moves its end_index past a request before it
+    knows it fits, and keeps it there)."""
 
     def describe(self) -> str:
         when = "while loading" if self.round is None else f"in the step of round {self.round}"
@@ -143,12 +147,20 @@ class ArenaAction:
             return (
                 f"{asked}: it did not fit in the newest node, so {self.arena} grew that node "
                 f"in place through {self.parent}, from {self.node_before} to "
-                f"{self.node_after} B"
+                f"{self.node_after} B{self._skipped_words()}"
             )
         return (
             f"{asked}: it did not fit, {self.parent} could not grow the "
             f"{self.node_before}-byte node in place, so {self.arena} took a new node of "
             f"{self.node_after} B from {self.parent}, and holds the old one still"
+        )
+
+    def _skipped_words(self) -> str:
+        if self.skipped < self.request:
+            return ""
+        return (
+            f", and put the block {self.skipped} B past the end of the one before: the "
+            "arena had already moved its end_index past the request that did not fit"
         )
 
     def _reset_words(self) -> str:
@@ -166,7 +178,9 @@ class ArenaAction:
                 "to replace that one, which it could not resize in place"
             )
         if self.node_after:
-            return f"{kept}{back}, and {self.parent} resized that node in place to {self.node_after} B"
+            return (
+                f"{kept}{back}, and {self.parent} resized that node in place to {self.node_after} B"
+            )
         if not back:
             return f"{kept}, with no call to {self.parent}: the node was already that big"
         return f"{kept}{back}"
@@ -250,6 +264,7 @@ def _action(
             event.size,
             last.old_size,
             last.new_size,
+            skipped=event.padding,
         )
     return None
 

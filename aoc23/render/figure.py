@@ -45,6 +45,8 @@ def map_kinds(views: Sequence[BufferView]) -> tuple[str, ...]:
     """The kinds a map's legend names: spare only when an arena's nodes are drawn."""
     spare = any(s.kind == "spare" for view in views for s in view.segments)
     return ("live", "stranded", "padding", *(("spare",) if spare else ()), "free")
+
+
 MAX_POINTS = 1200
 """Longer series are drawn through the highest value of each of this many slices."""
 
