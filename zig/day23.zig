@@ -38,6 +38,8 @@
 //! the same one); it is printed after the lines of the calls the arena made to its child.
 //! Each arena prints `opened NAME arena size=-` after its child's `opened` line, and a reset
 //! prints `reset NAME used=U capacity=A->B` (queryCapacity before and after) once done.
+//! In `arena` the dumped buffer starts with the arena's first node: a 16-byte header (the
+//! next node's address, 0 for none, then the node's length in bytes), then what it holds.
 //!
 //! On OutOfMemory it prints `error: OutOfMemory` and one `oom:` line (round, site, size,
 //! alignment, end_index, buffer length) on stderr, and exits with status 1.
