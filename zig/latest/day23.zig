@@ -4,7 +4,7 @@
 //! same exit statuses and the same dump file, so aoc23/reference.py reads it unchanged.
 //!
 //! usage: day23 INPUT STRATEGY BUFFER_SIZE ROUNDS TEMP_SIZE BASE_OFFSET [DUMP_FILE] [OPTION...]
-//!   STRATEGY     naive | tempalloc | double | page
+//!   STRATEGY     naive | tempalloc | double | page | arena | arena-pages | arenas
 //!   ROUNDS       a number of rounds, or "part2" to run until no elf moves
 //!   BASE_OFFSET  start each fixed buffer this many bytes past a page boundary (0 to 4095)
 //!   DUMP_FILE    where to write every fixed buffer's bytes at each round line and at the end
@@ -14,6 +14,27 @@
 //!                --read=exact   read the input with one allocation of the file's stat size
 //!                --parse=grow   fill grid.cells with put (growing) instead of reserving first
 //!                --free-input   free the input after parsing
+//!
+//! Strategies: `naive` allocates everything from the main fixed buffer and frees each old set
+//! after the step; `tempalloc` builds each next set in a temporary buffer and copies it back;
+//! `double` alternates between the main buffer and a second one, resetting the one it moves
+//! to; `page` is `naive` over std.heap.page_allocator. The arena strategies put an
+//! std.heap.ArenaAllocator in front (the input, the parse and every next set come from it,
+//! and the step is `naive`'s, its frees going to the arena):
+//!   arena        one arena over the main fixed buffer (memuse: the buffer's end_index)
+//!   arena-pages  one arena over the page allocator (memuse: the bytes of whole pages mapped)
+//!   arenas       two arenas, arena-a and arena-b, over the one page allocator: the input
+//!                and the parse go to arena-a; each step resets the other arena
+//!                (retain_capacity) and builds the next set in it, alternating (memuse: as
+//!                arena-pages)
+//!
+//! Tracing an arena: the program allocates through a second Probe in front of each arena,
+//! named after it. Its lines have the usual formats, with used = the newest node's
+//! end_index, offset = the distance from the main fixed buffer's start (`?` over pages),
+//! and an alloc's padding = (used after - size) - (used before, if the newest node is still
+//! the same one); it is printed after the lines of the calls the arena made to its child.
+//! Each arena prints `opened NAME arena size=-` after its child's `opened` line, and a reset
+//! prints `reset NAME used=U capacity=A->B` (queryCapacity before and after) once done.
 //!
 //! Ported (0.11.0 -> 0.17.1):
 //!   * `main` takes `std.process.Init` for its arguments and the `std.Io` every file call needs.
@@ -25,6 +46,13 @@
 //!   * writers are the new buffered `std.Io.Writer`, flushed before every exit; stdout and the
 //!     dump use streaming writers (a positional one would write stdout from offset 0).
 //!   * `std.mem.page_size` became `std.heap.pageSize()`, `trimRight` became `trimEnd`.
+//!   * std.heap.ArenaAllocator was rewritten (thread-safe, an end_index in every node, a list
+//!     of nodes in use and a free list): an arena's `used` is the end_index of the first node
+//!     of `state.used_list` (0 when there is none). Its header in a buffer is 24 bytes (size,
+//!     end_index, next). A request that does not fit the newest node still moves that node's
+//!     end_index to where the request would have ended, and growing the node in place counts
+//!     from there: in `arena` every grown node's alloc line shows the request's own size (and
+//!     its alignment) as padding.
 
 const std = @import("std");
 const Alignment = std.mem.Alignment;
@@ -46,6 +74,12 @@ const Probe = struct {
     mapped: usize = 0,
     /// The highest end_index the fixed buffer ever reached: no byte past it was handed out.
     high_water: usize = 0,
+    /// Set when the probe sits in front of an arena: `used` is then the arena's newest
+    /// node's end_index, and a refused request is left for the child's probe to report.
+    arena: ?*std.heap.ArenaAllocator = null,
+    /// The fixed buffer that offsets are counted from when it is not the probe's own (an
+    /// arena's child's buffer).
+    offsets_in: ?*std.heap.FixedBufferAllocator = null,
 
     fn noteEnd(self: *Probe) void {
         if (self.fba) |f| self.high_water = @max(self.high_water, f.end_index);
@@ -58,9 +92,12 @@ const Probe = struct {
     fn alloc(ctx: *anyopaque, len: usize, alignment: Alignment, ra: usize) ?[*]u8 {
         const self: *Probe = @ptrCast(@alignCast(ctx));
         const used_before = self.used();
+        const node_before = self.newestNode();
         const result = self.child.rawAlloc(len, alignment, ra);
-        defer if (tracing) self.traceAlloc(result, len, alignment, used_before);
-        if (result == null) {
+        defer if (tracing) self.traceAlloc(result, len, alignment, used_before, node_before);
+        if (result == null and self.arena != null) {
+            // the child's probe has recorded the request that was refused
+        } else if (result == null) {
             failure = .{
                 .size = len,
                 .alignment = alignment.toByteUnits(),
@@ -114,31 +151,43 @@ const Probe = struct {
         }
     }
 
-    /// What the allocator counts as used: the fixed buffer's end_index, or the bytes mapped.
+    /// What the allocator counts as used: the fixed buffer's end_index, the arena's newest
+    /// node's end_index, or the bytes mapped.
     fn used(self: *const Probe) usize {
+        if (self.arena) |a| return if (a.state.used_list) |node| node.end_index else 0;
         return if (self.fba) |f| f.end_index else self.mapped;
+    }
+
+    /// The arena's newest node (0 for none, or when the probe is not in front of an arena).
+    fn newestNode(self: *const Probe) usize {
+        const a = self.arena orelse return 0;
+        return if (a.state.used_list) |node| @intFromPtr(node) else 0;
     }
 
     /// A block's distance from the buffer's start; page mappings land where the kernel
     /// puts them, so they print `?`.
     fn offsetText(self: *const Probe, ptr: [*]u8) []const u8 {
-        const f = self.fba orelse return "?";
+        const f = self.fba orelse self.offsets_in orelse return "?";
         return std.fmt.bufPrint(&offset_text, "{d}", .{@intFromPtr(ptr) - @intFromPtr(f.buffer.ptr)}) catch unreachable;
     }
 
-    fn traceAlloc(self: *Probe, result: ?[*]u8, len: usize, alignment: Alignment, used_before: usize) void {
+    fn traceAlloc(self: *Probe, result: ?[*]u8, len: usize, alignment: Alignment, used_before: usize, node_before: usize) void {
         const bytes = alignment.toByteUnits();
         const ptr = result orelse {
             traceLine("alloc_failed {s} site={s} size={d} align={d} used={d}", .{ self.name, site, len, bytes, used_before });
             return;
         };
-        const padding = if (self.fba) |f| @intFromPtr(ptr) - @intFromPtr(f.buffer.ptr) - used_before else wholePages(len) - len;
+        const padding = if (self.arena != null)
+            self.used() - len - (if (self.newestNode() == node_before) used_before else 0)
+        else if (self.fba) |f| @intFromPtr(ptr) - @intFromPtr(f.buffer.ptr) - used_before else wholePages(len) - len;
         traceLine("alloc {s} site={s} size={d} align={d} offset={s} padding={d} used={d}->{d}", .{ self.name, site, len, bytes, self.offsetText(ptr), padding, used_before, self.used() });
     }
 
     fn traceOpened(self: *const Probe) void {
         if (!tracing) return;
-        if (self.fba) |f| {
+        if (self.arena != null) {
+            traceLine("opened {s} arena size=-", .{self.name});
+        } else if (self.fba) |f| {
             traceLine("opened {s} fixed size={d}", .{ self.name, f.buffer.len });
         } else {
             traceLine("opened {s} pages size=-", .{self.name});
@@ -148,6 +197,15 @@ const Probe = struct {
     fn reset(self: *Probe) void {
         if (tracing) traceLine("reset {s} used={d}", .{ self.name, self.used() });
         self.fba.?.reset();
+    }
+
+    /// Resets the arena, keeping its capacity for the next set.
+    fn resetArena(self: *Probe) void {
+        const a = self.arena.?;
+        const used_before = self.used();
+        const capacity_before = a.queryCapacity();
+        _ = a.reset(.retain_capacity);
+        if (tracing) traceLine("reset {s} used={d} capacity={d}->{d}", .{ self.name, used_before, capacity_before, a.queryCapacity() });
     }
 };
 
@@ -172,7 +230,7 @@ var failure: ?Failure = null;
 var site: []const u8 = "";
 var round_now: i64 = -1;
 
-const Strategy = enum { naive, tempalloc, double, page };
+const Strategy = enum { naive, tempalloc, double, page, arena, @"arena-pages", arenas };
 
 const directions = [4]Point2D{ .{ .x = 0, .y = -1 }, .{ .x = 0, .y = 1 }, .{ .x = -1, .y = 0 }, .{ .x = 1, .y = 0 } };
 
@@ -371,19 +429,30 @@ fn run(path: []const u8, strategy: Strategy, buffer_size: usize, rounds: usize, 
     var empty = [_]u8{};
     const none: []u8 = empty[0..];
 
-    var main_fba = std.heap.FixedBufferAllocator.init(if (strategy == .page) none else try newBuffer(buffer_size, base_offset));
+    const on_pages = strategy == .page or strategy == .@"arena-pages" or strategy == .arenas;
+    const uses_arena = strategy == .arena or strategy == .@"arena-pages" or strategy == .arenas;
+    var main_fba = std.heap.FixedBufferAllocator.init(if (on_pages) none else try newBuffer(buffer_size, base_offset));
     var other_fba = std.heap.FixedBufferAllocator.init(if (strategy == .double) try newBuffer(buffer_size, base_offset) else none);
     const temp_buf = if (strategy == .tempalloc) try newBuffer(temp_size, 0) else none;
 
     var main_probe = Probe{ .child = main_fba.allocator(), .fba = &main_fba };
-    if (strategy == .page) main_probe = Probe{ .name = "pages", .child = std.heap.page_allocator, .count_pages = true };
+    if (on_pages) main_probe = Probe{ .name = "pages", .child = std.heap.page_allocator, .count_pages = true };
     var other_probe = Probe{ .name = "second", .child = other_fba.allocator(), .fba = &other_fba };
-    const main_alloc = main_probe.allocator();
-    if (strategy != .page) dump.buffers[0] = &main_probe;
+    // The arenas and their probes (unused unless the strategy is an arena one).
+    var arena_a = std.heap.ArenaAllocator.init(main_probe.allocator());
+    var arena_b = std.heap.ArenaAllocator.init(main_probe.allocator());
+    var arena_probes = [2]Probe{
+        .{ .name = if (strategy == .arenas) "arena-a" else "arena", .child = arena_a.allocator(), .arena = &arena_a, .offsets_in = if (strategy == .arena) &main_fba else null },
+        .{ .name = "arena-b", .child = arena_b.allocator(), .arena = &arena_b },
+    };
+    const main_alloc = if (uses_arena) arena_probes[0].allocator() else main_probe.allocator();
+    if (!on_pages) dump.buffers[0] = &main_probe;
     if (strategy == .double) dump.buffers[1] = &other_probe;
     try dump.writeAddresses();
     main_probe.traceOpened();
     if (strategy == .double) other_probe.traceOpened();
+    if (uses_arena) arena_probes[0].traceOpened();
+    if (strategy == .arenas) arena_probes[1].traceOpened();
 
     var input: []u8 = undefined;
     if (options.read_exact) {
@@ -403,7 +472,7 @@ fn run(path: []const u8, strategy: Strategy, buffer_size: usize, rounds: usize, 
     var round: usize = 0;
     while (round < rounds) : (round += 1) {
         const memuse = switch (strategy) {
-            .page => main_probe.mapped,
+            .page, .@"arena-pages", .arenas => main_probe.mapped,
             .double => main_fba.end_index + other_fba.end_index,
             else => main_fba.end_index,
         };
@@ -413,7 +482,7 @@ fn run(path: []const u8, strategy: Strategy, buffer_size: usize, rounds: usize, 
 
         var moved = false;
         switch (strategy) {
-            .naive, .page => {
+            .naive, .page, .arena, .@"arena-pages" => {
                 var new_cells = CellSet.init(main_alloc);
                 site = "new_cells";
                 try new_cells.ensureTotalCapacity(cells.count());
@@ -441,6 +510,20 @@ fn run(path: []const u8, strategy: Strategy, buffer_size: usize, rounds: usize, 
                 probe.reset();
                 var new_cells = CellSet.init(if (target == 0) main_alloc else other_probe.allocator());
                 site = "new_cells (other buffer)";
+                try new_cells.ensureTotalCapacity(cells.count());
+                moved = fillNext(&cells, &new_cells, round);
+                site = "grid.cells";
+                cells.deinit();
+                cells = new_cells;
+                current = target;
+            },
+            .arenas => {
+                const target: usize = 1 - current;
+                const probe = &arena_probes[target];
+                site = "reset (other arena)";
+                probe.resetArena();
+                var new_cells = CellSet.init(probe.allocator());
+                site = "new_cells (other arena)";
                 try new_cells.ensureTotalCapacity(cells.count());
                 moved = fillNext(&cells, &new_cells, round);
                 site = "grid.cells";
