@@ -329,7 +329,7 @@ class Page(Naive):
     memuse_means = "bytes mapped"
 
     def _main_allocator(self) -> Allocator:
-        self.pages = PageAllocator(self.settings.addresses.pages)
+        self.pages = PageAllocator(self.settings.addresses.pages, self.settings.zig)
         return Allocator(self._traced(self.pages, PAGES, self.settings.addresses.pages))
 
     def memuse(self) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from aoc23.errors import AllocatorMisuse
 from aoc23.zigstd.mem import Buffer, Refusal, Slice, align_forward
+from aoc23.zigstd.release import DEFAULT, Release
 
 
 class FixedBufferAllocator:
@@ -83,17 +84,75 @@ PAGE_SIZE = 4096
 """``std.mem.page_size`` on x86_64."""
 
 
+class AddressSpace:
+    """Where Linux x86_64 puts the page allocator's mappings from Zig 0.14 on, as measured
+    with the reference program: the process's first mapping (its arguments, one page) has
+    two free pages above it and taken memory after those; each new mapping goes where the
+    last one ended (Zig's address hint) when that is free, otherwise at the top of the
+    highest free gap below (the kernel's top-down search). A mapping grows in place only
+    into free pages right after it. Only *whether* a mapping can grow shows in what the
+    program prints; the addresses themselves are this model's."""
+
+    ABOVE_FIRST = 2 * PAGE_SIZE
+    """Free bytes above the first mapping (measured; then something else is mapped)."""
+
+    def __init__(self, first: int) -> None:
+        self.taken: dict[int, int] = {first: PAGE_SIZE}
+        self.ceiling = first + PAGE_SIZE + self.ABOVE_FIRST
+        self.hint = first + PAGE_SIZE
+
+    def place(self, length: int, *, hinted: bool = True) -> int:
+        """Map ``length`` bytes (whole pages); ``hinted``: by mmap with Zig's hint (which
+        then moves to the new end), else where the kernel moves a mapping it grows."""
+        start = self.hint if hinted and self._free(self.hint, length) else self._top_down(length)
+        self.taken[start] = length
+        if hinted:
+            self.hint = start + length
+        return start
+
+    def grow(self, start: int, length: int) -> bool:
+        """Make the mapping at ``start`` ``length`` bytes where it is, if the pages are free."""
+        old = self.taken[start]
+        if length > old and not self._free(start + old, length - old):
+            return False
+        self.taken[start] = length
+        return True
+
+    def release(self, start: int) -> None:
+        del self.taken[start]
+
+    def _free(self, start: int, length: int) -> bool:
+        end = start + length
+        if end > self.ceiling:
+            return False
+        return all(end <= s or s + n <= start for s, n in self.taken.items())
+
+    def _top_down(self, length: int) -> int:
+        top = self.ceiling
+        for start in sorted(self.taken, reverse=True):
+            if top - (start + self.taken[start]) >= length:
+                return top - length
+            top = min(top, start)
+        return top - length
+
+
 class PageAllocator:
     """``std.heap.page_allocator`` on Linux: whole pages from mmap, given back at once on free.
 
     Each mapping is a :class:`Buffer` of its own. ``mapped`` counts the bytes currently
-    mapped; growing a mapping is refused (Zig 0.11.0 has no mremap), shrinking unmaps the tail.
+    mapped; shrinking unmaps the tail. Up to Zig 0.13 there is no mremap: growing a mapping
+    is refused and mappings are placed one after another. From 0.14 the mappings are placed
+    in an :class:`AddressSpace`; ``remap`` grows a mapping where it is or moves it, and on
+    0.14-0.15 ``resize`` grows one where it is when the pages after it are free
+    (``Release.page_resize_grows``).
     """
 
-    def __init__(self, first_address: int) -> None:
+    def __init__(self, first_address: int, release: Release = DEFAULT) -> None:
         self.next_address = first_address
         self.mapped = 0
         self._mappings: dict[int, Buffer] = {}
+        self.space = AddressSpace(first_address - PAGE_SIZE) if release.remap else None
+        self.resize_grows = release.page_resize_grows
 
     def usage(self) -> tuple[int, int | None]:
         return self.mapped, None
@@ -102,38 +161,57 @@ class PageAllocator:
         return Refusal(n, 1 << log2_align, self.mapped, None)
 
     def alloc(self, n: int, log2_align: int) -> Slice | None:
-        length = align_forward(n, PAGE_SIZE)
-        mapping = Buffer(length, self.next_address)
-        self.next_address += length
+        return Slice(self._map(align_forward(n, PAGE_SIZE), hinted=True), 0, n)
+
+    def _map(self, length: int, *, hinted: bool) -> Buffer:
+        if self.space is None:
+            address = self.next_address
+            self.next_address += length
+        else:
+            address = self.space.place(length, hinted=hinted)
+        mapping = Buffer(length, address)
         self._mappings[id(mapping)] = mapping
         self.mapped += length
-        return Slice(mapping, 0, n)
+        return mapping
 
     def resize(self, buf: Slice, log2_align: int, new_len: int) -> bool:
         self._check_owned(buf, "resize")
+        return self._in_place(buf, new_len, grow=self.resize_grows)
+
+    def _in_place(self, buf: Slice, new_len: int, *, grow: bool) -> bool:
+        """Resize the mapping where it is: a shrink unmaps its tail; a grow takes the free
+        pages right after it, when ``grow`` and there are enough."""
+        assert buf.buffer is not None
         old_pages = align_forward(buf.length, PAGE_SIZE)
         new_pages = align_forward(new_len, PAGE_SIZE)
         if new_pages > old_pages:
-            return False
-        self.mapped -= old_pages - new_pages
+            if not grow or self.space is None or not self.space.grow(buf.buffer.base, new_pages):
+                return False
+            buf.buffer.size = new_pages
+        elif self.space is not None:
+            self.space.grow(buf.buffer.base, new_pages)
+        self.mapped += new_pages - old_pages
         return True
 
     def remap(self, buf: Slice, log2_align: int, new_len: int) -> Slice | None:
-        """Zig 0.14+: within its pages as :meth:`resize`; a grow past them maps the new size
-        elsewhere and moves the bytes there (mremap), which always succeeds here."""
-        if self.resize(buf, log2_align, new_len):
+        """Zig 0.14+ (mremap that may move): the mapping resized where it is if it can be,
+        else mapped anew where the kernel puts a moved mapping, with the bytes moved there."""
+        self._check_owned(buf, "remap")
+        if self._in_place(buf, new_len, grow=True):
             return Slice(buf.buffer, buf.offset, new_len)
-        moved = self.alloc(new_len, log2_align)
-        assert moved is not None and moved.buffer is not None and buf.buffer is not None
-        moved.buffer.write(0, buf.buffer.read(buf.offset, buf.length))
+        moved = self._map(align_forward(new_len, PAGE_SIZE), hinted=False)
+        assert buf.buffer is not None
+        moved.write(0, buf.buffer.read(buf.offset, buf.length))
         self.free(buf, log2_align)
-        return moved
+        return Slice(moved, 0, new_len)
 
     def free(self, buf: Slice, log2_align: int) -> None:
         self._check_owned(buf, "free")
         assert buf.buffer is not None
         self.mapped -= align_forward(buf.length, PAGE_SIZE)
         del self._mappings[id(buf.buffer)]
+        if self.space is not None:
+            self.space.release(buf.buffer.base)
 
     def _check_owned(self, buf: Slice, action: str) -> None:
         if buf.buffer is None or id(buf.buffer) not in self._mappings or buf.offset != 0:

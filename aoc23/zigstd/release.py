@@ -37,6 +37,10 @@ class Release:
     read_file: ReadFile
     changes: str
     """One line: what this release changes in what the program shows, against 0.11.0."""
+    page_resize_grows: bool = False
+    """The page allocator's ``resize`` can grow a mapping in place (mremap without moving,
+    0.14-0.15, when the pages after it are free); before 0.14 there is no mremap, and from
+    0.16 ``resize`` no longer uses it where the stack grows down (x86_64)."""
     arena: ArenaDesign = "list"
     arena_header: tuple[str, ...] = ("next", "data")
     """The usize fields of an arena node's header, in the order they lie in memory."""
@@ -74,10 +78,10 @@ RELEASES: dict[str, Release] = {
         V0_11,
         Release("0.12.1", 8, "repeat", False, "list", _SAME),
         Release("0.13.0", 8, "repeat", False, "list", _SAME),
-        Release("0.14.1", 128, "repeat", True, "list", _REMAP),
-        Release("0.15.2", 128, "repeat", True, "list", _REMAP, "list", ("data", "next")),
-        Release("0.16.0", 128, "once", True, "writer", _WRITER, "nodes", _NODE_HEADER),
-        Release("0.17.1", 128, "once", True, "writer", _WRITER, "nodes", _NODE_HEADER),
+        Release("0.14.1", 128, "repeat", True, "list", _REMAP, True),
+        Release("0.15.2", 128, "repeat", True, "list", _REMAP, True, "list", ("data", "next")),
+        Release("0.16.0", 128, "once", True, "writer", _WRITER, False, "nodes", _NODE_HEADER),
+        Release("0.17.1", 128, "once", True, "writer", _WRITER, False, "nodes", _NODE_HEADER),
     )
 }
 DEFAULT = V0_11
