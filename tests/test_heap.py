@@ -8,6 +8,7 @@ import pytest
 from aoc23.errors import AllocatorMisuse, OutOfMemory
 from aoc23.zigstd.heap import PAGE_SIZE, FixedBufferAllocator, PageAllocator
 from aoc23.zigstd.mem import CHUNK_SIZE, UNDEFINED_BYTE, Allocator, Buffer, RawAllocator
+from aoc23.zigstd.release import release
 
 MakeRaw = Callable[[], RawAllocator]
 ALLOCATORS: dict[str, MakeRaw] = {
@@ -198,7 +199,7 @@ def test_tables_freed_one_after_another_leave_only_the_live_one_held() -> None:
 def test_a_page_remap_that_grows_past_its_pages_moves_the_bytes() -> None:
     """Zig 0.14+'s page allocator grows a mapping with mremap, which may move it (probed:
     100 B -> 1 MiB moved); what was written comes along, the old pages go."""
-    pages = PageAllocator(0x7F00_0000_0000)
+    pages = PageAllocator(0x7F00_0000_0000, release("0.14.1"))
     block = pages.alloc(100, 0)
     assert block is not None and block.buffer is not None
     block.buffer.write(0, b"#.#")
@@ -208,3 +209,29 @@ def test_a_page_remap_that_grows_past_its_pages_moves_the_bytes() -> None:
     assert moved is not None and moved.ptr != block.ptr and moved.length == 1 << 20
     assert moved.buffer is not None and moved.buffer.read(0, 3) == b"#.#"
     assert pages.mapped == 1 << 20
+
+
+def test_mappings_land_where_linux_puts_them_from_0_14() -> None:
+    """As probed with Zig 0.15.2: the first mapping after the program's arguments lands
+    right after them with one free page after it; the next lands there too; later ones go
+    below the arguments, each under the one before, with nothing free after it."""
+    pages = PageAllocator(0x7F00_0000_0000, release("0.15.2"))
+    first = pages.alloc(100, 3)
+    assert first is not None and first.ptr == 0x7F00_0000_0000
+    assert pages.resize(first, 3, 100 + PAGE_SIZE) and not pages.resize(
+        first, 3, 100 + 3 * PAGE_SIZE
+    )
+    assert pages.resize(first, 3, 100)
+    second, third, fourth = (pages.alloc(100, 3) for _ in range(3))
+    assert second is not None and third is not None and fourth is not None
+    assert second.ptr == first.ptr + PAGE_SIZE
+    assert third.ptr == first.ptr - 2 * PAGE_SIZE and fourth.ptr == third.ptr - PAGE_SIZE
+    assert not any(pages.resize(b, 3, 100 + PAGE_SIZE) for b in (second, third, fourth))
+
+
+@pytest.mark.parametrize("version", ["0.11.0", "0.13.0", "0.16.0", "0.17.1"])
+def test_resize_never_grows_a_mapping_outside_0_14_and_0_15(version: str) -> None:
+    pages = PageAllocator(0x7F00_0000_0000, release(version))
+    block = pages.alloc(100, 3)
+    assert block is not None and not pages.resize(block, 3, 100 + PAGE_SIZE)
+    assert pages.mapped == PAGE_SIZE

@@ -69,6 +69,12 @@ _WRITER = (
     "n + n/2 + 128 each time a read fills it): example.txt now needs 212 bytes, not 4128"
 )
 
+_GROWS = "; the page allocator's resize grows a mapping into free pages after it (an arena's node)"
+_HEADER = "; an arena node's header holds its length before the next node"
+_NODES = (
+    "; the arena is rewritten: a request that does not fit is skipped before the node grows "
+    "(arena: +73776 a round)"
+)
 _NODE_HEADER = ("size", "end_index", "next")
 
 V0_11 = Release("0.11.0", 8, "repeat", False, "list", "the blog's release, the reference")
@@ -78,10 +84,24 @@ RELEASES: dict[str, Release] = {
         V0_11,
         Release("0.12.1", 8, "repeat", False, "list", _SAME),
         Release("0.13.0", 8, "repeat", False, "list", _SAME),
-        Release("0.14.1", 128, "repeat", True, "list", _REMAP, True),
-        Release("0.15.2", 128, "repeat", True, "list", _REMAP, True, "list", ("data", "next")),
-        Release("0.16.0", 128, "once", True, "writer", _WRITER, False, "nodes", _NODE_HEADER),
-        Release("0.17.1", 128, "once", True, "writer", _WRITER, False, "nodes", _NODE_HEADER),
+        Release("0.14.1", 128, "repeat", True, "list", _REMAP + _GROWS, True),
+        Release(
+            "0.15.2",
+            128,
+            "repeat",
+            True,
+            "list",
+            _REMAP + _GROWS + _HEADER,
+            True,
+            "list",
+            ("data", "next"),
+        ),
+        Release(
+            "0.16.0", 128, "once", True, "writer", _WRITER + _NODES, False, "nodes", _NODE_HEADER
+        ),
+        Release(
+            "0.17.1", 128, "once", True, "writer", _WRITER + _NODES, False, "nodes", _NODE_HEADER
+        ),
     )
 }
 DEFAULT = V0_11
