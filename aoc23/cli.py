@@ -918,6 +918,7 @@ def _failure_error(failure: ledger.Failure) -> OutOfMemory:
         event.alignment,
         end_index=event.used if event.capacity is not None else None,
         buffer_len=event.capacity,
+        for_block=failure.arena_request.size if failure.arena_request else None,
     )
     error.site, error.round = event.site, failure.round
     return error

@@ -27,9 +27,12 @@ class OutOfMemory(Aoc23Error):
         *,
         end_index: int | None = None,
         buffer_len: int | None = None,
+        for_block: int | None = None,
     ) -> None:
         super().__init__("OutOfMemory")
         self.size = size
+        self.for_block = for_block
+        """When the refused request was an arena's new node: the block it was for."""
         self.alignment = alignment
         self.end_index = end_index
         self.buffer_len = buffer_len
@@ -40,7 +43,12 @@ class OutOfMemory(Aoc23Error):
         """One line: when, what, how much, and how full the buffer was."""
         when = "while loading" if self.round is None else f"in round {self.round}"
         what = f"allocating {self.site}" if self.site else "allocating"
-        line = f"{when}, {what}: {self.size} bytes (align {self.alignment})"
+        asked = (
+            f"{self.size} bytes"
+            if self.for_block is None
+            else f"a {self.size}-byte arena node for a {self.for_block}-byte block"
+        )
+        line = f"{when}, {what}: {asked} (align {self.alignment})"
         if self.end_index is not None and self.buffer_len is not None:
             free = self.buffer_len - self.end_index
             line += (

@@ -304,6 +304,8 @@ class Failure:
     event: AllocFailed
     round: int | None
     buffers: tuple[BufferView, ...]
+    arena_request: AllocFailed | None = None
+    """When the refused request was an arena's new node: the arena's own request."""
 
 
 class BlockLog:
@@ -600,9 +602,11 @@ class Ledger:
                 self._hosts.add(event.parent)
         elif isinstance(event, AllocFailed):
             if self.memories[event.allocator].opened.kind != "arena":
-                # an arena's refusal follows its child's, which is the one to report
                 self.failure = Failure(event, self._round, self.views())
                 self._close_log(None)
+            elif self.failure is not None and self.failure.arena_request is None:
+                # an arena's refusal follows its child's, which stays the one reported
+                self.failure = replace(self.failure, arena_request=event)
         elif isinstance(event, RoundStarted):
             self._round = event.index
             return self._close(event.index, final=False)

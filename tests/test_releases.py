@@ -114,5 +114,31 @@ def test_the_smallest_buffers_are_this_releases(built: tuple[str, Path], path: P
         assert site == failing_site, (size, rounds)
 
 
+ARENAS = ["arena", "arena-pages", "arenas"]
+
+
+@pytest.mark.parametrize("strategy", ARENAS)
+@pytest.mark.parametrize("what_if", [{}, {"read": "exact"}], ids=["blog", "read-exact"])
+def test_the_arenas_until_no_elf_moves_match_their_release(
+    built: tuple[str, Path], what_if: dict[str, object], strategy: str
+) -> None:
+    """Part 2 of the example: on 0.14-0.15 an arena's node over the pages grows in place."""
+    zig, binary = built
+    comparison = check(case_of(EXAMPLE, strategy, zig, 1 << 20, None, **what_if), binary)
+    assert comparison.ours_lines[-1] == "part2: 20"
+
+
+@pytest.mark.parametrize("rounds", [0, 1, 4])
+def test_the_arenas_smallest_buffer_is_this_releases(built: tuple[str, Path], rounds: int) -> None:
+    """The smallest buffer ``arena`` needs, found by bisection in the simulation, runs in
+    real Zig, and one byte less runs out there too."""
+    zig, binary = built
+    settings = Settings(zig=release(zig))
+    need = analysis.requirement(BLOG.read_bytes(), "arena", settings, rounds, False).buffer
+    assert need is not None
+    assert check(case_of(BLOG, "arena", zig, need, rounds), binary).zig_exit == 0
+    assert check(case_of(BLOG, "arena", zig, need - 1, rounds), binary).zig_exit == 1
+
+
 def test_the_releases_under_test_are_known() -> None:
     assert all(release(name).version in RELEASES for name in UNDER_TEST)

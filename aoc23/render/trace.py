@@ -537,7 +537,15 @@ def failure_text(failure: Failure) -> Text:
     event = failure.event
     when = "while loading" if failure.round is None else f"in round {failure.round}'s step"
     text = _lead("OutOfMemory ", "bold red")
-    text.append(f"{when}: {event.site} asked {event.allocator} for {event.size} bytes ")
+    arena = failure.arena_request
+    if arena is not None:
+        text.append(
+            f"{when}: {event.site} asked {arena.allocator} for {arena.size} bytes, which did "
+            f"not fit in its node; {arena.allocator} asked {event.allocator} for a new node of "
+            f"{event.size} bytes "
+        )
+    else:
+        text.append(f"{when}: {event.site} asked {event.allocator} for {event.size} bytes ")
     text.append(f"(align {event.alignment}) at end_index {event.used}")
     if event.capacity is not None:
         free = event.capacity - event.used

@@ -18,7 +18,7 @@ the oldest node, sized to hold everything the arena had.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aoc23.zigstd.mem import RawAllocator, Refusal, Slice, align_forward
 from aoc23.zigstd.release import Release
@@ -164,7 +164,7 @@ class ArenaAllocator:
         """What the child refused when a request of ours failed (the innermost request,
         as the real program's probe reports it)."""
         if self.refused is not None:
-            return self.refused
+            return replace(self.refused, for_block=n)
         return Refusal(n, 1 << log2_align, self.end_index, None)
 
     # the 0.11-0.15 design

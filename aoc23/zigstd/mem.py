@@ -180,6 +180,8 @@ class Refusal:
     used: int
     capacity: int | None
     """None: the allocator has no fixed size (the page allocator, an arena)."""
+    for_block: int | None = None
+    """When the refused request was an arena's new node: the block it was for."""
 
 
 ZERO_LENGTH_ADDRESS = (1 << 64) - 1
@@ -230,6 +232,7 @@ class Allocator:
                 refused.alignment,
                 end_index=refused.used if refused.capacity is not None else None,
                 buffer_len=refused.capacity,
+                for_block=refused.for_block,
             )
         assert block.buffer is not None
         block.buffer.undefine(block.offset, block.length)
