@@ -115,7 +115,13 @@ def page_data(result: TraceResult, heading: Heading) -> dict[str, Any]:
             for other in result.comparisons
         ],
         "memories": [
-            {"name": o.allocator, "kind": o.kind, "size": o.size, "counted": o.counted}
+            {
+                "name": o.allocator,
+                "kind": o.kind,
+                "size": o.size,
+                "counted": o.counted,
+                "parent": o.parent,
+            }
             for o in blocks.memories
         ],
         "sites": blocks.sites,
@@ -162,7 +168,7 @@ def _scale(result: TraceResult, blocks: BlockLog) -> int:
 
 
 def _bar_svg_height(data: dict[str, Any]) -> int:
-    counted = sum(1 for memory in data["memories"] if memory["counted"])
+    counted = sum(1 for m in data["memories"] if m["counted"] and m["parent"] is None)
     return max(counted, 1) * (BAR_HEIGHT + 14) + 6
 
 
@@ -281,12 +287,35 @@ SCRIPT = """
   var details = document.getElementById("details");
   var cursor = document.getElementById("cursor");
   var NS = bar.namespaceURI;
-  var B = data.blocks, K = ["live", "stranded", "padding"];
+  var B = data.blocks, K = ["live", "stranded", "padding", "spare"];
   var last = data.labels.length - 1, pinned = null, pinnedCount = 1, current = 0;
+  var NODE_EDGE = 4, NODE_START = "#1c7ed6";  // a node's frame, and the line it starts at
+  var arenasOf = Object.create(null);  // a memory's name: the arenas whose nodes it holds
+  data.memories.forEach(function (memory, m) {
+    if (memory.parent !== null) (arenasOf[memory.parent] = arenasOf[memory.parent] || []).push(m);
+  });
 
   function stepName(r) { return r < 0 ? "while loading" : "in round " + r + "'s step"; }
   function visible(i, n) {
     return B.since[i] <= n && (B.until[i] < 0 || n < B.until[i]);
+  }
+  function lengthOf(i) { return B.end[i] - B.start[i]; }
+  function shownOf(memories, n) {
+    var shown = [];
+    for (var i = 0; i < B.start.length; i++) {
+      if (memories.indexOf(B.memory[i]) >= 0 && visible(i, n)) shown.push(i);
+    }
+    return shown.sort(function (a, b) { return B.start[a] - B.start[b]; });
+  }
+  // A live block of a memory that arenas take their nodes from is one of their nodes.
+  function isNode(i) {
+    return K[B.kind[i]] === "live" && data.memories[B.memory[i]].name in arenasOf;
+  }
+  function within(node) {
+    return function (i) { return B.start[i] >= B.start[node] && B.start[i] < B.end[node]; };
+  }
+  function uncovered(node, held) {
+    return held.reduce(function (room, i) { return room - lengthOf(i); }, lengthOf(node));
   }
   function el(name, attrs) {
     var e = document.createElementNS(NS, name);
@@ -315,57 +344,89 @@ SCRIPT = """
 
   function drawBar(n) {
     while (bar.firstChild) bar.removeChild(bar.firstChild);
-    var geo = data.bar, perByte = geo.width / Math.max(data.scale, 1), y = 4;
+    var y = 4;
     data.memories.forEach(function (memory, m) {
-      if (!memory.counted) return;
-      var shown = [];
-      for (var i = 0; i < B.start.length; i++) {
-        if (B.memory[i] === m && visible(i, n)) shown.push(i);
-      }
-      shown.sort(function (a, b) { return B.start[a] - B.start[b]; });
-      var label = el("text", {x: geo.left - 8, y: y + geo.height / 2 + 5, "text-anchor": "end",
-        "font-size": 13});
-      label.textContent = memory.name;
-      bar.appendChild(label);
-      var span = memory.size === null ? geo.width : Math.min(geo.width, memory.size * perByte);
-      bar.appendChild(el("rect", {x: geo.left, y: y, width: span, height: geo.height,
-        fill: data.colours.free}));
-      var cursorAt = 0, used = 0, prev = null;
-      shown.forEach(function (i) {
-        var length = B.end[i] - B.start[i];
-        var at = memory.kind === "pages" ? cursorAt : B.start[i];
-        cursorAt += length;
-        used = memory.kind === "pages" ? cursorAt : Math.max(used, B.end[i]);
-        var x = geo.left + at * perByte, width = Math.max(length * perByte, 1);
-        if (prev && prev.kind === B.kind[i] && prev.site === B.site[i] &&
-            x - prev.right < 0.5 && (prev.width < 2 || width < 2)) {
-          prev.width = x + width - prev.x;
-          prev.right = x + width;
-          prev.count += 1;
-          prev.rect.setAttribute("width", prev.width);
-          prev.rect.setAttribute("data-count", prev.count);
-          return;
-        }
-        var r = el("rect", {x: x, y: y, width: width, height: geo.height,
-          fill: data.colours[K[B.kind[i]]], "class": "block" + (pinned === i ? " pinned" : ""),
-          "data-block": i, "data-site": data.sites[B.site[i]], "data-size": length,
-          "data-offset": B.start[i], "data-kind": K[B.kind[i]], "data-count": 1});
-        bar.appendChild(r);
-        prev = {kind: B.kind[i], site: B.site[i], x: x, right: x + width, width: width,
-          count: 1, rect: r};
-        if (width > 8 * data.sites[B.site[i]].length) {
-          var name = el("text", {x: x + 4, y: y + geo.height / 2 + 4,
-            "font-size": 11, fill: "#fff", "pointer-events": "none"});
-          name.textContent = data.sites[B.site[i]];
-          bar.appendChild(name);
-        }
-      });
-      var usedText = el("text", {x: geo.left + geo.width + 8, y: y + geo.height / 2 + 5,
-        "font-size": 13});
-      usedText.textContent = String(used);
-      bar.appendChild(usedText);
-      y += geo.height + 14;
+      if (!memory.counted || memory.parent !== null) return;
+      drawMemory(memory, m, n, y);
+      y += data.bar.height + 14;
     });
+  }
+
+  function drawMemory(memory, m, n, y) {
+    var geo = data.bar, perByte = geo.width / Math.max(data.scale, 1);
+    var row = {y: y, height: geo.height, perByte: perByte, prev: null};
+    var label = el("text", {x: geo.left - 8, y: y + geo.height / 2 + 5, "text-anchor": "end",
+      "font-size": 13});
+    label.textContent = memory.name;
+    bar.appendChild(label);
+    var span = memory.size === null ? geo.width : Math.min(geo.width, memory.size * perByte);
+    bar.appendChild(el("rect", {x: geo.left, y: y, width: span, height: geo.height,
+      fill: data.colours.free}));
+    var inside = shownOf(arenasOf[memory.name] || [], n);
+    var cursorAt = 0, used = 0;
+    shownOf([m], n).forEach(function (i) {
+      var at = memory.kind === "pages" ? cursorAt : B.start[i];
+      cursorAt += lengthOf(i);
+      used = memory.kind === "pages" ? cursorAt : Math.max(used, B.end[i]);
+      if (isNode(i)) drawNode(row, i, at, inside); else drawBlock(row, i, at);
+    });
+    var usedText = el("text", {x: geo.left + geo.width + 8, y: y + geo.height / 2 + 5,
+      "font-size": 13});
+    usedText.textContent = String(used);
+    bar.appendChild(usedText);
+  }
+
+  // A node is drawn whole in the spare colour, a darker line where it starts, then the
+  // arena's blocks over it, each as far into the node as it lies and a little less tall,
+  // so the node frames them; they do not merge with blocks outside the node.
+  function drawNode(row, node, at, inside) {
+    var held = inside.filter(within(node));
+    var width = Math.max(lengthOf(node) * row.perByte, 1);
+    var x = data.bar.left + at * row.perByte;
+    blockRect(node, x, width, row, "spare", uncovered(node, held));
+    bar.appendChild(el("rect", {x: x, y: row.y, width: Math.min(width, 1), height: row.height,
+      fill: NODE_START, "pointer-events": "none"}));
+    row.prev = null;
+    var inner = {y: row.y + NODE_EDGE, height: data.bar.height - 2 * NODE_EDGE,
+      perByte: row.perByte, prev: null};
+    held.forEach(function (i) { drawBlock(inner, i, at + B.start[i] - B.start[node]); });
+  }
+
+  // Blocks thinner than a pixel that touch one of the same kind and site join it as one rect.
+  function drawBlock(row, i, at) {
+    var geo = data.bar, length = lengthOf(i), prev = row.prev;
+    var x = geo.left + at * row.perByte, width = Math.max(length * row.perByte, 1);
+    if (prev && prev.kind === B.kind[i] && prev.site === B.site[i] &&
+        x - prev.right < 0.5 && (prev.width < 2 || width < 2)) {
+      prev.width = x + width - prev.x;
+      prev.right = x + width;
+      prev.count += 1;
+      prev.bytes += length;
+      prev.rect.setAttribute("width", prev.width);
+      prev.rect.setAttribute("data-count", prev.count);
+      prev.rect.setAttribute("data-bytes", prev.bytes);
+      return;
+    }
+    var r = blockRect(i, x, width, row, K[B.kind[i]], length);
+    row.prev = {kind: B.kind[i], site: B.site[i], x: x, right: x + width, width: width,
+      count: 1, bytes: length, rect: r};
+    if (width > 8 * data.sites[B.site[i]].length) {
+      var name = el("text", {x: x + 4, y: row.y + row.height / 2 + 4,
+        "font-size": 11, fill: "#fff", "pointer-events": "none"});
+      name.textContent = data.sites[B.site[i]];
+      bar.appendChild(name);
+    }
+  }
+
+  // data-bytes: the bytes of its kind a rect stands for (a node's: its spare room).
+  function blockRect(i, x, width, row, kind, bytes) {
+    var r = el("rect", {x: x, y: row.y, width: width, height: row.height,
+      fill: data.colours[kind], "class": "block" + (pinned === i ? " pinned" : ""),
+      "data-block": i, "data-site": data.sites[B.site[i]], "data-size": lengthOf(i),
+      "data-offset": B.start[i], "data-kind": kind, "data-count": 1, "data-bytes": bytes,
+      "data-memory": data.memories[B.memory[i]].name});
+    bar.appendChild(r);
+    return r;
   }
 
   function drawNumbers(n) {
