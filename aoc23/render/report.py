@@ -323,17 +323,68 @@ SCRIPT = """
     return e;
   }
   function describe(i) {
-    var kind = K[B.kind[i]], size = B.end[i] - B.start[i];
-    var words = data.sites[B.site[i]] + ": " + kind + ", " + size + " B at offset " +
-      B.start[i] + " of " + data.memories[B.memory[i]].name + "; allocated " +
-      stepName(B.born[i]);
+    if (isNode(i)) return describeNode(i);
+    var memory = data.memories[B.memory[i]], kind = K[B.kind[i]];
+    var words = data.sites[B.site[i]] + ": " + kind + ", " + lengthOf(i) + " B " + where(i) +
+      "; allocated " + stepName(B.born[i]);
     if (kind === "stranded") {
-      words += "; freed " + stepName(B.freed[i]);
-      words += ", a no-op: it was not the last allocation, so end_index stayed";
+      words += "; freed " + stepName(B.freed[i]) + ", a no-op: " + (memory.parent === null ?
+        "it was not the last allocation, so end_index stayed" :
+        "it was not the arena's newest block, so its node's end_index stayed");
     } else if (kind === "padding") {
-      words += "; skipped to align the block after it";
+      words += memory.kind === "pages" ? "; the unused rest of its last page" :
+        "; skipped to align the block after it";
     }
     return words + ".";
+  }
+  function where(i) {
+    var memory = data.memories[B.memory[i]];
+    return memory.parent === null ? "at offset " + B.start[i] + " of " + memory.name :
+      "in the arena " + memory.name + ", at offset " + B.start[i] + " of " + memory.parent;
+  }
+  function describeNode(i) {
+    var host = data.memories[B.memory[i]].name, arena = ownerOf(i);
+    var held = shownOf(arenasOf[host], current).filter(within(i));
+    return "arena node of " + arena + ": " + lengthOf(i) + " B at offset " + B.start[i] +
+      " of " + host + ", taken from " + host + " for " + data.sites[B.site[i]] + " " +
+      stepName(B.born[i]) + growth(i) + ". Its " + uncovered(i, held) + " B not covered by " +
+      arena + "'s blocks are spare room: the node's header and room not handed out yet.";
+  }
+  function growth(node) {
+    var first = firstVersion(node);
+    if (first === node) return "";
+    var label = data.labels[B.since[first]];
+    return " and grown in place since (it was " + lengthOf(first) + " B at " +
+      (label === "end" ? "the end" : "round " + label) + ")";
+  }
+  // The arena whose blocks lie in the node while it is in place (or all it could be).
+  function ownerOf(node) {
+    var arenas = arenasOf[data.memories[B.memory[node]].name], inNode = within(node);
+    var names = arenas.map(function (m) { return data.memories[m].name; });
+    if (arenas.length === 1) return names[0];
+    for (var i = 0; i < B.start.length; i++) {
+      if (arenas.indexOf(B.memory[i]) >= 0 && inNode(i) && together(i, node)) {
+        return data.memories[B.memory[i]].name;
+      }
+    }
+    return names.join(" or ");
+  }
+  function together(a, b) { return B.since[a] < lastOf(b) && B.since[b] < lastOf(a); }
+  function lastOf(i) { return B.until[i] < 0 ? Infinity : B.until[i]; }
+  // The first version of a node the log kept: a node resized in place is logged once per
+  // length, each version starting where the one before it ended.
+  function firstVersion(node) {
+    var version = node, before;
+    while ((before = versionBefore(version)) !== null) version = before;
+    return version;
+  }
+  function versionBefore(node) {
+    for (var i = 0; i < B.start.length; i++) {
+      if (B.memory[i] === B.memory[node] && B.start[i] === B.start[node] &&
+          B.born[i] === B.born[node] && B.site[i] === B.site[node] && isNode(i) &&
+          B.until[i] === B.since[node] && lengthOf(i) < lengthOf(node)) return i;
+    }
+    return null;
   }
   var hint = details.textContent;
   function show(i, count) {
