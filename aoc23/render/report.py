@@ -14,7 +14,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from aoc23.analysis import TraceResult
-from aoc23.ledger import BlockLog, BufferView, Repeat
+from aoc23.ledger import KINDS, BlockLog, BufferView, Repeat
 from aoc23.render import figure
 from aoc23.render.trace import (
     Heading,
@@ -24,7 +24,7 @@ from aoc23.render.trace import (
     forecast_text,
     loading_text,
     map_scale,
-    row_cells,
+    table_columns,
 )
 
 BAR_LEFT = 110
@@ -64,7 +64,7 @@ def report_html(result: TraceResult, heading: Heading) -> str:
             f'<svg id="bar" width="{figure.WIDTH}" height="{_bar_svg_height(data)}" '
             f'viewBox="0 0 {figure.WIDTH} {_bar_svg_height(data)}"></svg>',
             '<div id="details" role="status">Hover or click a block to see what it is.</div>',
-            _legend(),
+            _legend(_has_arenas(result)),
             "</section>",
             '<section id="chart"><h2>end_index and live bytes, round by round, with every '
             "strategy's memuse</h2>",
@@ -90,24 +90,12 @@ def page_data(result: TraceResult, heading: Heading) -> dict[str, Any]:
     """What the script draws from: per-position numbers, labels and the block log."""
     series = result.series
     labels = [series.label(n) for n in range(len(series))]
-    numbers = {
-        "memuse": list(series.memuse),
-        "live": list(series.live),
-        "stranded": list(series.stranded),
-        "padding": list(series.padding),
-        "no_op_frees": list(series.no_op_frees),
-    }
     if result.failure is not None:
         labels.append("OOM")
-        counted = [view for view in result.failure.buffers if view.counted]
-        numbers["memuse"].append(sum(view.used for view in counted))
-        for kind in ("live", "stranded", "padding"):
-            numbers[kind].append(sum(view.total(kind) for view in counted))
-        numbers["no_op_frees"].append(0)
     blocks = result.blocks or BlockLog()
     return {
         "labels": labels,
-        "numbers": numbers,
+        "numbers": _numbers(result),
         "used_name": "end_index" if heading.fixed_buffer else "bytes mapped",
         "failure": _failure_data(result),
         "others": [
@@ -130,6 +118,25 @@ def page_data(result: TraceResult, heading: Heading) -> dict[str, Any]:
         "bar": {"left": BAR_LEFT, "width": BAR_WIDTH, "height": BAR_HEIGHT},
         "colours": figure.COLOURS,
     }
+
+
+def _numbers(result: TraceResult) -> dict[str, list[int]]:
+    """Each record's numbers (and the failure's, last); spare only when arenas had room."""
+    series = result.series
+    numbers: dict[str, list[int]] = {
+        "memuse": list(series.memuse),
+        **{kind: list(getattr(series, kind)) for kind in KINDS},
+        "no_op_frees": list(series.no_op_frees),
+    }
+    if result.failure is not None:
+        counted = [view for view in result.failure.buffers if view.counted]
+        numbers["memuse"].append(sum(view.used for view in counted))
+        for kind in KINDS:
+            numbers[kind].append(sum(view.total(kind) for view in counted))
+        numbers["no_op_frees"].append(0)
+    if not any(numbers["spare"]):
+        del numbers["spare"]
+    return numbers
 
 
 def _failure_data(result: TraceResult) -> dict[str, Any] | None:
@@ -202,10 +209,18 @@ def _story(result: TraceResult, heading: Heading) -> str:
     return "\n".join(f"<p>{escape(text)}</p>" for text in paragraphs)
 
 
-def _legend() -> str:
+def _has_arenas(result: TraceResult) -> bool:
+    return result.blocks is not None and any(
+        opened.parent is not None for opened in result.blocks.memories
+    )
+
+
+def _legend(arenas: bool) -> str:
+    """The bar's colours; spare only in a run with arenas."""
     items = "".join(
         f'<span><i style="background:{figure.COLOURS[kind]}"></i>{escape(words)}</span>'
         for kind, words in figure.KIND_WORDS.items()
+        if arenas or kind != "spare"
     )
     return f'<div class="legend">{items}</div>'
 
@@ -226,19 +241,20 @@ def _requirements(result: TraceResult, heading: Heading) -> str:
 
 
 def _round_table(result: TraceResult) -> str:
-    lines = []
-    for row in result.rows:
-        cells = row_cells(row)
-        lines.append("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells) + "</tr>")
-    head = "".join(
-        f"<th>{name}</th>"
-        for name in ("round", "memuse", "growth", "live", "stranded", "padding", "no-op frees")
+    names, cells = table_columns(result.rows, "memuse")
+    head = "".join(f"<th>{escape(name)}</th>" for name in names)
+    lines = "".join(
+        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in cells
     )
-    folded = any(isinstance(row, Repeat) for row in result.rows)
-    hint = '<p class="hint">a…b: rounds whose steps each did what the step above did</p>'
+    hints = []
+    if "spare" in names:
+        hints.append("spare: bytes of arena nodes not handed out (headers and unused room)")
+    if any(isinstance(row, Repeat) for row in result.rows):
+        hints.append("a…b: rounds whose steps each did what the step above did")
+    notes = "".join(f'<p class="hint">{escape(hint)}</p>' for hint in hints)
     return (
-        f'<section id="rounds"><h2>Round by round</h2>{hint if folded else ""}'
-        f'<table class="rounds"><thead><tr>{head}</tr></thead><tbody>{"".join(lines)}'
+        f'<section id="rounds"><h2>Round by round</h2>{notes}'
+        f'<table class="rounds"><thead><tr>{head}</tr></thead><tbody>{lines}'
         "</tbody></table></section>"
     )
 
@@ -486,6 +502,7 @@ SCRIPT = """
     parts.push(["live", num.live[n], "live"]);
     parts.push(["stranded", num.stranded[n], "stranded"]);
     parts.push(["padding", num.padding[n], "padding"]);
+    if (num.spare) parts.push(["spare", num.spare[n], "spare"]);
     parts.push(["no-op frees in the step before", num.no_op_frees[n], "frees"]);
     data.others.forEach(function (o) {
       var value = n < o.memuse.length ? o.memuse[n] : "ran out";
