@@ -13,11 +13,14 @@ from html import escape
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from rich.text import Text
+
 from aoc23.analysis import TraceResult
 from aoc23.ledger import KINDS, BlockLog, BufferView, Repeat
 from aoc23.render import figure
 from aoc23.render.trace import (
     Heading,
+    arena_text,
     explanation,
     failure_text,
     forecast_check,
@@ -196,17 +199,23 @@ def _options(heading: Heading, result: TraceResult) -> str:
 
 
 def _story(result: TraceResult, heading: Heading) -> str:
-    paragraphs = []
+    texts: list[Text | None] = []
     if result.failure is not None:
-        paragraphs.append(failure_text(result.failure).plain)
-        check = forecast_check(result)
-        if check is not None:
-            paragraphs.append(check.plain)
-    paragraphs.append(explanation(result).plain)
-    paragraphs.append(loading_text(result.site_peaks, not heading.fixed_buffer).plain)
+        texts.append(failure_text(result.failure))
+        texts.append(forecast_check(result))
+    texts.append(explanation(result))
+    texts.append(arena_text(result))
+    texts.append(loading_text(result.site_peaks, not heading.fixed_buffer))
     if result.failure is None:
-        paragraphs.append(forecast_text(result.forecast).plain)
-    return "\n".join(f"<p>{escape(text)}</p>" for text in paragraphs)
+        texts.append(forecast_text(result.forecast))
+    return "\n".join(_paragraph(text.plain) for text in texts if text is not None)
+
+
+def _paragraph(text: str) -> str:
+    """A paragraph; its lines that start with a bullet ("• …") follow it as a list."""
+    lead, *items = text.split("\n• ")
+    bullets = "".join(f"<li>{escape(item)}</li>" for item in items)
+    return f"<p>{escape(lead)}</p>" + (f"<ul>{bullets}</ul>" if items else "")
 
 
 def _has_arenas(result: TraceResult) -> bool:
