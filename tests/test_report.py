@@ -15,9 +15,9 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from click.testing import CliRunner
@@ -74,6 +74,9 @@ def json_records(*args: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
     return [line for line in lines if line["type"] == "round"], lines
 
 
+Seen = TypeVar("Seen")
+
+
 class Page:
     """A report opened in the browser, with every console error and outside request kept."""
 
@@ -110,11 +113,16 @@ class Page:
     def walk(self, positions: int) -> list[int]:
         """From the first round, the used bytes shown at each of ``positions`` slider
         positions, moving one to the right with the arrow key each time."""
+        return self.look_at_each(positions, self.shown_used)
+
+    def look_at_each(self, positions: int, look: Callable[[], Seen]) -> list[Seen]:
+        """What ``look`` sees at each of ``positions`` slider positions, from the first,
+        moving one to the right with the arrow key each time."""
         self.page.click("h1")
-        seen = [self.shown_used()]
+        seen = [look()]
         for _ in range(positions - 1):
             self.press("ArrowRight")
-            seen.append(self.shown_used())
+            seen.append(look())
         return seen
 
     def screenshot(self, name: str) -> None:
@@ -154,6 +162,7 @@ def test_the_report_walks_every_round_with_the_keyboard(tmp_path: Path, open_rep
     page.press("End")
     stranded = int(page.text("#n-stranded b"))
     assert stranded == records[-1]["stranded"]
+    assert "spare" not in page.text("#buffer .legend") + page.text("#rounds thead")
     page.screenshot("report-10-rounds.png")
     assert page.errors == [] and page.outside == []
 
