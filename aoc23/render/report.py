@@ -1,8 +1,9 @@
 """The trace as one self-contained HTML page: the buffer block by block with a slider over
 rounds, the chart of every strategy (the SVG of :mod:`aoc23.render.figure`), the smallest
-buffers, the reason and the run's options.
+buffers, the reason and the run's options. An arena has no bar of its own: its blocks are
+drawn inside its nodes, in the bar of the memory the nodes came from.
 
-The page carries its data as JSON and about a hundred lines of script; it loads nothing
+The page carries its data as JSON and under three hundred lines of script; it loads nothing
 (no font, no library, no image), so it opens the same offline and can be mailed around.
 """
 
