@@ -15,16 +15,20 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from click.testing import CliRunner
 
+from aoc23 import analysis
 from aoc23.cli import main
+from aoc23.ledger import KINDS
+from aoc23.strategies import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+BLOG = ROOT / "inputs" / "blog-70x70.txt"
 ENV = {"COLUMNS": "80", "NO_COLOR": "1"}
 BROWSER_ARGS = [
     "--no-sandbox",
@@ -74,6 +78,9 @@ def json_records(*args: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
     return [line for line in lines if line["type"] == "round"], lines
 
 
+Seen = TypeVar("Seen")
+
+
 class Page:
     """A report opened in the browser, with every console error and outside request kept."""
 
@@ -110,11 +117,16 @@ class Page:
     def walk(self, positions: int) -> list[int]:
         """From the first round, the used bytes shown at each of ``positions`` slider
         positions, moving one to the right with the arrow key each time."""
+        return self.look_at_each(positions, self.shown_used)
+
+    def look_at_each(self, positions: int, look: Callable[[], Seen]) -> list[Seen]:
+        """What ``look`` sees at each of ``positions`` slider positions, from the first,
+        moving one to the right with the arrow key each time."""
         self.page.click("h1")
-        seen = [self.shown_used()]
+        seen = [look()]
         for _ in range(positions - 1):
             self.press("ArrowRight")
-            seen.append(self.shown_used())
+            seen.append(look())
         return seen
 
     def screenshot(self, name: str) -> None:
@@ -154,6 +166,7 @@ def test_the_report_walks_every_round_with_the_keyboard(tmp_path: Path, open_rep
     page.press("End")
     stranded = int(page.text("#n-stranded b"))
     assert stranded == records[-1]["stranded"]
+    assert "spare" not in page.text("#buffer .legend") + page.text("#rounds thead")
     page.screenshot("report-10-rounds.png")
     assert page.errors == [] and page.outside == []
 
@@ -179,6 +192,124 @@ def test_a_hovered_block_tells_its_site_size_and_rounds(tmp_path: Path, open_rep
     page.page.click(block)
     page.page.mouse.move(5, 5)
     assert page.text("#details") == details
+    assert page.errors == []
+
+
+RECTS = """() => Array.from(document.querySelectorAll('#bar rect[data-kind]'),
+  rect => [rect.dataset.kind, Number(rect.dataset.bytes), Number(rect.dataset.count)])"""
+
+
+def drawn(page: Page) -> tuple[dict[str, int], int]:
+    """The bytes the bar draws of each kind (for a node: its spare room), and how many
+    stranded blocks it draws."""
+    bytes_of: dict[str, int] = {}
+    stranded = 0
+    for kind, size, count in page.page.evaluate(RECTS):
+        bytes_of[kind] = bytes_of.get(kind, 0) + size
+        stranded += count if kind == "stranded" else 0
+    return {kind: size for kind, size in bytes_of.items() if size}, stranded
+
+
+MISPLACED = """() => {
+  const data = JSON.parse(document.getElementById('trace-data').textContent);
+  const perByte = data.bar.width / Math.max(data.scale, 1);
+  const arenas = data.memories.filter(m => m.parent !== null).map(m => m.name);
+  const rects = Array.from(document.querySelectorAll('#bar rect[data-kind]'), rect => ({
+    memory: rect.dataset.memory, kind: rect.dataset.kind, offset: Number(rect.dataset.offset),
+    size: Number(rect.dataset.size), x: rect.x.baseVal.value}));
+  const nodes = rects.filter(r => r.kind === 'spare');
+  return rects.filter(r => arenas.includes(r.memory)).filter(block => !nodes.some(node =>
+    node.offset <= block.offset && block.offset < node.offset + node.size &&
+    Math.abs(block.x - node.x - (block.offset - node.offset) * perByte) < 0.01));
+}"""
+"""The arena blocks the bar draws anywhere but as far into a node as they lie in it."""
+
+
+def layouts(result: analysis.TraceResult) -> list[tuple[dict[str, int], int]]:
+    """What :func:`drawn` should see at each record: the block log's layouts."""
+    assert result.blocks is not None
+    numbers = list(range(len(result.series)))
+    expected = []
+    for views in result.blocks.views_at_each(numbers, merge=False):
+        segments = [segment for view in views for segment in view.segments]
+        bytes_of: dict[str, int] = {
+            kind: sum(s.length for s in segments if s.kind == kind) for kind in KINDS
+        }
+        stranded = sum(1 for s in segments if s.kind == "stranded")
+        expected.append(({kind: size for kind, size in bytes_of.items() if size}, stranded))
+    return expected
+
+
+def arena_report(tmp_path: Path, strategy: str) -> tuple[Path, analysis.TraceResult]:
+    """The 10-round report of ``strategy`` on the blog's input, and the same run's data."""
+    report = tmp_path / f"{strategy}.html"
+    code, _ = trace(
+        str(BLOG), "--strategy", strategy, "--rounds", "10", "--no-compare", "--html", str(report)
+    )
+    assert code == 0
+    text = BLOG.read_bytes()
+    return report, analysis.trace_run(text, strategy, Settings(), 10, compare_strategies=False)
+
+
+@pytest.mark.parametrize("strategy", ["arena", "arenas"])
+def test_an_arenas_blocks_are_drawn_inside_its_nodes_at_every_round(
+    tmp_path: Path, open_report: Any, strategy: str
+) -> None:
+    report, result = arena_report(tmp_path, strategy)
+    page = open_report(report)
+    seen = page.look_at_each(
+        len(result.series),
+        lambda: (drawn(page), page.page.evaluate(MISPLACED), page.text("#n-spare b")),
+    )
+    assert [layout for layout, _, _ in seen] == layouts(result)
+    assert [misplaced for _, misplaced, _ in seen] == [[]] * len(seen)
+    assert [int(spare) for _, _, spare in seen] == list(result.series.spare)
+    assert all(bytes_of["spare"] for (bytes_of, _), _, _ in seen)
+    assert "spare (arena room)" in page.text("#buffer .legend")
+    assert "spare" in page.text("#rounds thead")
+    assert "What the arenas did" in page.text("#story")
+    assert result.blocks is not None
+    hosts = [view.name for view in result.blocks.views_at(0)]
+    assert page.page.locator('#bar text[text-anchor="end"]').all_text_contents() == hosts
+    assert page.errors == [] and page.outside == []
+
+
+def test_hovered_arena_blocks_and_nodes_say_what_they_are(tmp_path: Path, open_report: Any) -> None:
+    report, result = arena_report(tmp_path, "arena")
+    page = open_report(report)
+    page.page.click("h1")
+    page.press("End")
+    page.page.hover('#bar rect[data-kind="stranded"] >> nth=0')
+    details = page.text("#details")
+    assert "B in the arena arena, at offset 4992 of main" in details
+    assert "a no-op: it was not the arena's newest block, so its node's end_index stayed" in details
+    page.page.hover('#bar rect[data-kind="spare"]', position={"x": 1, "y": 1})
+    details = page.text("#details")
+    assert details.startswith("arena node of arena: ")
+    assert "taken from main for the input (readFileAlloc) while loading" in details
+    assert f"Its {result.series.spare[-1]} B not covered by arena's blocks are spare" in details
+    assert page.errors == []
+
+
+SPARE_WORDS = re.compile(r"^arena node of (arena-[ab]): .* Its (\d+) B not covered by \1's blocks")
+
+
+def test_each_node_of_two_arenas_names_its_arena_and_its_spare_room(
+    tmp_path: Path, open_report: Any
+) -> None:
+    report, result = arena_report(tmp_path, "arenas")
+    page = open_report(report)
+    page.page.click("h1")
+    page.press("ArrowRight")
+    nodes = page.page.locator('#bar rect[data-kind="spare"]')
+    said = []
+    for index in range(nodes.count()):
+        nodes.nth(index).hover(position={"x": 1, "y": 1})
+        words = SPARE_WORDS.match(page.text("#details"))
+        assert words is not None, page.text("#details")
+        said.append((words[1], int(words[2])))
+    assert [arena for arena, _ in said] == ["arena-a", "arena-a", "arena-b"]
+    assert sum(spare for _, spare in said) == result.series.spare[1]
     assert page.errors == []
 
 

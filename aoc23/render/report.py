@@ -1,8 +1,9 @@
 """The trace as one self-contained HTML page: the buffer block by block with a slider over
 rounds, the chart of every strategy (the SVG of :mod:`aoc23.render.figure`), the smallest
-buffers, the reason and the run's options.
+buffers, the reason and the run's options. An arena has no bar of its own: its blocks are
+drawn inside its nodes, in the bar of the memory the nodes came from.
 
-The page carries its data as JSON and about a hundred lines of script; it loads nothing
+The page carries its data as JSON and under three hundred lines of script; it loads nothing
 (no font, no library, no image), so it opens the same offline and can be mailed around.
 """
 
@@ -13,18 +14,21 @@ from html import escape
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from rich.text import Text
+
 from aoc23.analysis import TraceResult
-from aoc23.ledger import BlockLog, BufferView, Repeat
+from aoc23.ledger import KINDS, BlockLog, BufferView, Repeat
 from aoc23.render import figure
 from aoc23.render.trace import (
     Heading,
+    arena_text,
     explanation,
     failure_text,
     forecast_check,
     forecast_text,
     loading_text,
     map_scale,
-    row_cells,
+    table_columns,
 )
 
 BAR_LEFT = 110
@@ -64,7 +68,7 @@ def report_html(result: TraceResult, heading: Heading) -> str:
             f'<svg id="bar" width="{figure.WIDTH}" height="{_bar_svg_height(data)}" '
             f'viewBox="0 0 {figure.WIDTH} {_bar_svg_height(data)}"></svg>',
             '<div id="details" role="status">Hover or click a block to see what it is.</div>',
-            _legend(),
+            _legend(_has_arenas(result)),
             "</section>",
             '<section id="chart"><h2>end_index and live bytes, round by round, with every '
             "strategy's memuse</h2>",
@@ -90,24 +94,12 @@ def page_data(result: TraceResult, heading: Heading) -> dict[str, Any]:
     """What the script draws from: per-position numbers, labels and the block log."""
     series = result.series
     labels = [series.label(n) for n in range(len(series))]
-    numbers = {
-        "memuse": list(series.memuse),
-        "live": list(series.live),
-        "stranded": list(series.stranded),
-        "padding": list(series.padding),
-        "no_op_frees": list(series.no_op_frees),
-    }
     if result.failure is not None:
         labels.append("OOM")
-        counted = [view for view in result.failure.buffers if view.counted]
-        numbers["memuse"].append(sum(view.used for view in counted))
-        for kind in ("live", "stranded", "padding"):
-            numbers[kind].append(sum(view.total(kind) for view in counted))
-        numbers["no_op_frees"].append(0)
     blocks = result.blocks or BlockLog()
     return {
         "labels": labels,
-        "numbers": numbers,
+        "numbers": _numbers(result),
         "used_name": "end_index" if heading.fixed_buffer else "bytes mapped",
         "failure": _failure_data(result),
         "others": [
@@ -115,7 +107,13 @@ def page_data(result: TraceResult, heading: Heading) -> dict[str, Any]:
             for other in result.comparisons
         ],
         "memories": [
-            {"name": o.allocator, "kind": o.kind, "size": o.size, "counted": o.counted}
+            {
+                "name": o.allocator,
+                "kind": o.kind,
+                "size": o.size,
+                "counted": o.counted,
+                "parent": o.parent,
+            }
             for o in blocks.memories
         ],
         "sites": blocks.sites,
@@ -124,6 +122,25 @@ def page_data(result: TraceResult, heading: Heading) -> dict[str, Any]:
         "bar": {"left": BAR_LEFT, "width": BAR_WIDTH, "height": BAR_HEIGHT},
         "colours": figure.COLOURS,
     }
+
+
+def _numbers(result: TraceResult) -> dict[str, list[int]]:
+    """Each record's numbers (and the failure's, last); spare only when arenas had room."""
+    series = result.series
+    numbers: dict[str, list[int]] = {
+        "memuse": list(series.memuse),
+        **{kind: list(getattr(series, kind)) for kind in KINDS},
+        "no_op_frees": list(series.no_op_frees),
+    }
+    if result.failure is not None:
+        counted = [view for view in result.failure.buffers if view.counted]
+        numbers["memuse"].append(sum(view.used for view in counted))
+        for kind in KINDS:
+            numbers[kind].append(sum(view.total(kind) for view in counted))
+        numbers["no_op_frees"].append(0)
+    if not any(numbers["spare"]):
+        del numbers["spare"]
+    return numbers
 
 
 def _failure_data(result: TraceResult) -> dict[str, Any] | None:
@@ -162,7 +179,7 @@ def _scale(result: TraceResult, blocks: BlockLog) -> int:
 
 
 def _bar_svg_height(data: dict[str, Any]) -> int:
-    counted = sum(1 for memory in data["memories"] if memory["counted"])
+    counted = sum(1 for m in data["memories"] if m["counted"] and m["parent"] is None)
     return max(counted, 1) * (BAR_HEIGHT + 14) + 6
 
 
@@ -183,23 +200,37 @@ def _options(heading: Heading, result: TraceResult) -> str:
 
 
 def _story(result: TraceResult, heading: Heading) -> str:
-    paragraphs = []
+    texts: list[Text | None] = []
     if result.failure is not None:
-        paragraphs.append(failure_text(result.failure).plain)
-        check = forecast_check(result)
-        if check is not None:
-            paragraphs.append(check.plain)
-    paragraphs.append(explanation(result).plain)
-    paragraphs.append(loading_text(result.site_peaks, not heading.fixed_buffer).plain)
+        texts.append(failure_text(result.failure))
+        texts.append(forecast_check(result))
+    texts.append(explanation(result))
+    texts.append(arena_text(result))
+    texts.append(loading_text(result.site_peaks, not heading.fixed_buffer))
     if result.failure is None:
-        paragraphs.append(forecast_text(result.forecast).plain)
-    return "\n".join(f"<p>{escape(text)}</p>" for text in paragraphs)
+        texts.append(forecast_text(result.forecast))
+    return "\n".join(_paragraph(text.plain) for text in texts if text is not None)
 
 
-def _legend() -> str:
+def _paragraph(text: str) -> str:
+    """A paragraph; its lines that start with a bullet ("• …") follow it as a list."""
+    lead, *items = text.split("\n• ")
+    bullets = "".join(f"<li>{escape(item)}</li>" for item in items)
+    return f"<p>{escape(lead)}</p>" + (f"<ul>{bullets}</ul>" if items else "")
+
+
+def _has_arenas(result: TraceResult) -> bool:
+    return result.blocks is not None and any(
+        opened.parent is not None for opened in result.blocks.memories
+    )
+
+
+def _legend(arenas: bool) -> str:
+    """The bar's colours; spare only in a run with arenas."""
     items = "".join(
         f'<span><i style="background:{figure.COLOURS[kind]}"></i>{escape(words)}</span>'
         for kind, words in figure.KIND_WORDS.items()
+        if arenas or kind != "spare"
     )
     return f'<div class="legend">{items}</div>'
 
@@ -220,19 +251,20 @@ def _requirements(result: TraceResult, heading: Heading) -> str:
 
 
 def _round_table(result: TraceResult) -> str:
-    lines = []
-    for row in result.rows:
-        cells = row_cells(row)
-        lines.append("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells) + "</tr>")
-    head = "".join(
-        f"<th>{name}</th>"
-        for name in ("round", "memuse", "growth", "live", "stranded", "padding", "no-op frees")
+    names, cells = table_columns(result.rows, "memuse")
+    head = "".join(f"<th>{escape(name)}</th>" for name in names)
+    lines = "".join(
+        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in cells
     )
-    folded = any(isinstance(row, Repeat) for row in result.rows)
-    hint = '<p class="hint">a…b: rounds whose steps each did what the step above did</p>'
+    hints = []
+    if "spare" in names:
+        hints.append("spare: bytes of arena nodes not handed out (headers and unused room)")
+    if any(isinstance(row, Repeat) for row in result.rows):
+        hints.append("a…b: rounds whose steps each did what the step above did")
+    notes = "".join(f'<p class="hint">{escape(hint)}</p>' for hint in hints)
     return (
-        f'<section id="rounds"><h2>Round by round</h2>{hint if folded else ""}'
-        f'<table class="rounds"><thead><tr>{head}</tr></thead><tbody>{"".join(lines)}'
+        f'<section id="rounds"><h2>Round by round</h2>{notes}'
+        f'<table class="rounds"><thead><tr>{head}</tr></thead><tbody>{lines}'
         "</tbody></table></section>"
     )
 
@@ -281,12 +313,35 @@ SCRIPT = """
   var details = document.getElementById("details");
   var cursor = document.getElementById("cursor");
   var NS = bar.namespaceURI;
-  var B = data.blocks, K = ["live", "stranded", "padding"];
+  var B = data.blocks, K = ["live", "stranded", "padding", "spare"];
   var last = data.labels.length - 1, pinned = null, pinnedCount = 1, current = 0;
+  var NODE_EDGE = 4, NODE_START = "#1c7ed6";  // a node's frame, and the line it starts at
+  var arenasOf = Object.create(null);  // a memory's name: the arenas whose nodes it holds
+  data.memories.forEach(function (memory, m) {
+    if (memory.parent !== null) (arenasOf[memory.parent] = arenasOf[memory.parent] || []).push(m);
+  });
 
   function stepName(r) { return r < 0 ? "while loading" : "in round " + r + "'s step"; }
   function visible(i, n) {
     return B.since[i] <= n && (B.until[i] < 0 || n < B.until[i]);
+  }
+  function lengthOf(i) { return B.end[i] - B.start[i]; }
+  function shownOf(memories, n) {
+    var shown = [];
+    for (var i = 0; i < B.start.length; i++) {
+      if (memories.indexOf(B.memory[i]) >= 0 && visible(i, n)) shown.push(i);
+    }
+    return shown.sort(function (a, b) { return B.start[a] - B.start[b]; });
+  }
+  // A live block of a memory that arenas take their nodes from is one of their nodes.
+  function isNode(i) {
+    return K[B.kind[i]] === "live" && data.memories[B.memory[i]].name in arenasOf;
+  }
+  function within(node) {
+    return function (i) { return B.start[i] >= B.start[node] && B.start[i] < B.end[node]; };
+  }
+  function uncovered(node, held) {
+    return held.reduce(function (room, i) { return room - lengthOf(i); }, lengthOf(node));
   }
   function el(name, attrs) {
     var e = document.createElementNS(NS, name);
@@ -294,17 +349,68 @@ SCRIPT = """
     return e;
   }
   function describe(i) {
-    var kind = K[B.kind[i]], size = B.end[i] - B.start[i];
-    var words = data.sites[B.site[i]] + ": " + kind + ", " + size + " B at offset " +
-      B.start[i] + " of " + data.memories[B.memory[i]].name + "; allocated " +
-      stepName(B.born[i]);
+    if (isNode(i)) return describeNode(i);
+    var memory = data.memories[B.memory[i]], kind = K[B.kind[i]];
+    var words = data.sites[B.site[i]] + ": " + kind + ", " + lengthOf(i) + " B " + where(i) +
+      "; allocated " + stepName(B.born[i]);
     if (kind === "stranded") {
-      words += "; freed " + stepName(B.freed[i]);
-      words += ", a no-op: it was not the last allocation, so end_index stayed";
+      words += "; freed " + stepName(B.freed[i]) + ", a no-op: " + (memory.parent === null ?
+        "it was not the last allocation, so end_index stayed" :
+        "it was not the arena's newest block, so its node's end_index stayed");
     } else if (kind === "padding") {
-      words += "; skipped to align the block after it";
+      words += memory.kind === "pages" ? "; the unused rest of its last page" :
+        "; skipped to align the block after it";
     }
     return words + ".";
+  }
+  function where(i) {
+    var memory = data.memories[B.memory[i]];
+    return memory.parent === null ? "at offset " + B.start[i] + " of " + memory.name :
+      "in the arena " + memory.name + ", at offset " + B.start[i] + " of " + memory.parent;
+  }
+  function describeNode(i) {
+    var host = data.memories[B.memory[i]].name, arena = ownerOf(i);
+    var held = shownOf(arenasOf[host], current).filter(within(i));
+    return "arena node of " + arena + ": " + lengthOf(i) + " B at offset " + B.start[i] +
+      " of " + host + ", taken from " + host + " for " + data.sites[B.site[i]] + " " +
+      stepName(B.born[i]) + growth(i) + ". Its " + uncovered(i, held) + " B not covered by " +
+      arena + "'s blocks are spare room: the node's header and room not handed out yet.";
+  }
+  function growth(node) {
+    var first = firstVersion(node);
+    if (first === node) return "";
+    var label = data.labels[B.since[first]];
+    return " and grown in place since (it was " + lengthOf(first) + " B at " +
+      (label === "end" ? "the end" : "round " + label) + ")";
+  }
+  // The arena whose blocks lie in the node while it is in place (or all it could be).
+  function ownerOf(node) {
+    var arenas = arenasOf[data.memories[B.memory[node]].name], inNode = within(node);
+    var names = arenas.map(function (m) { return data.memories[m].name; });
+    if (arenas.length === 1) return names[0];
+    for (var i = 0; i < B.start.length; i++) {
+      if (arenas.indexOf(B.memory[i]) >= 0 && inNode(i) && together(i, node)) {
+        return data.memories[B.memory[i]].name;
+      }
+    }
+    return names.join(" or ");
+  }
+  function together(a, b) { return B.since[a] < lastOf(b) && B.since[b] < lastOf(a); }
+  function lastOf(i) { return B.until[i] < 0 ? Infinity : B.until[i]; }
+  // The first version of a node the log kept: a node resized in place is logged once per
+  // length, each version starting where the one before it ended.
+  function firstVersion(node) {
+    var version = node, before;
+    while ((before = versionBefore(version)) !== null) version = before;
+    return version;
+  }
+  function versionBefore(node) {
+    for (var i = 0; i < B.start.length; i++) {
+      if (B.memory[i] === B.memory[node] && B.start[i] === B.start[node] &&
+          B.born[i] === B.born[node] && B.site[i] === B.site[node] && isNode(i) &&
+          B.until[i] === B.since[node] && lengthOf(i) < lengthOf(node)) return i;
+    }
+    return null;
   }
   var hint = details.textContent;
   function show(i, count) {
@@ -315,57 +421,89 @@ SCRIPT = """
 
   function drawBar(n) {
     while (bar.firstChild) bar.removeChild(bar.firstChild);
-    var geo = data.bar, perByte = geo.width / Math.max(data.scale, 1), y = 4;
+    var y = 4;
     data.memories.forEach(function (memory, m) {
-      if (!memory.counted) return;
-      var shown = [];
-      for (var i = 0; i < B.start.length; i++) {
-        if (B.memory[i] === m && visible(i, n)) shown.push(i);
-      }
-      shown.sort(function (a, b) { return B.start[a] - B.start[b]; });
-      var label = el("text", {x: geo.left - 8, y: y + geo.height / 2 + 5, "text-anchor": "end",
-        "font-size": 13});
-      label.textContent = memory.name;
-      bar.appendChild(label);
-      var span = memory.size === null ? geo.width : Math.min(geo.width, memory.size * perByte);
-      bar.appendChild(el("rect", {x: geo.left, y: y, width: span, height: geo.height,
-        fill: data.colours.free}));
-      var cursorAt = 0, used = 0, prev = null;
-      shown.forEach(function (i) {
-        var length = B.end[i] - B.start[i];
-        var at = memory.kind === "pages" ? cursorAt : B.start[i];
-        cursorAt += length;
-        used = memory.kind === "pages" ? cursorAt : Math.max(used, B.end[i]);
-        var x = geo.left + at * perByte, width = Math.max(length * perByte, 1);
-        if (prev && prev.kind === B.kind[i] && prev.site === B.site[i] &&
-            x - prev.right < 0.5 && (prev.width < 2 || width < 2)) {
-          prev.width = x + width - prev.x;
-          prev.right = x + width;
-          prev.count += 1;
-          prev.rect.setAttribute("width", prev.width);
-          prev.rect.setAttribute("data-count", prev.count);
-          return;
-        }
-        var r = el("rect", {x: x, y: y, width: width, height: geo.height,
-          fill: data.colours[K[B.kind[i]]], "class": "block" + (pinned === i ? " pinned" : ""),
-          "data-block": i, "data-site": data.sites[B.site[i]], "data-size": length,
-          "data-offset": B.start[i], "data-kind": K[B.kind[i]], "data-count": 1});
-        bar.appendChild(r);
-        prev = {kind: B.kind[i], site: B.site[i], x: x, right: x + width, width: width,
-          count: 1, rect: r};
-        if (width > 8 * data.sites[B.site[i]].length) {
-          var name = el("text", {x: x + 4, y: y + geo.height / 2 + 4,
-            "font-size": 11, fill: "#fff", "pointer-events": "none"});
-          name.textContent = data.sites[B.site[i]];
-          bar.appendChild(name);
-        }
-      });
-      var usedText = el("text", {x: geo.left + geo.width + 8, y: y + geo.height / 2 + 5,
-        "font-size": 13});
-      usedText.textContent = String(used);
-      bar.appendChild(usedText);
-      y += geo.height + 14;
+      if (!memory.counted || memory.parent !== null) return;
+      drawMemory(memory, m, n, y);
+      y += data.bar.height + 14;
     });
+  }
+
+  function drawMemory(memory, m, n, y) {
+    var geo = data.bar, perByte = geo.width / Math.max(data.scale, 1);
+    var row = {y: y, height: geo.height, perByte: perByte, prev: null};
+    var label = el("text", {x: geo.left - 8, y: y + geo.height / 2 + 5, "text-anchor": "end",
+      "font-size": 13});
+    label.textContent = memory.name;
+    bar.appendChild(label);
+    var span = memory.size === null ? geo.width : Math.min(geo.width, memory.size * perByte);
+    bar.appendChild(el("rect", {x: geo.left, y: y, width: span, height: geo.height,
+      fill: data.colours.free}));
+    var inside = shownOf(arenasOf[memory.name] || [], n);
+    var cursorAt = 0, used = 0;
+    shownOf([m], n).forEach(function (i) {
+      var at = memory.kind === "pages" ? cursorAt : B.start[i];
+      cursorAt += lengthOf(i);
+      used = memory.kind === "pages" ? cursorAt : Math.max(used, B.end[i]);
+      if (isNode(i)) drawNode(row, i, at, inside); else drawBlock(row, i, at);
+    });
+    var usedText = el("text", {x: geo.left + geo.width + 8, y: y + geo.height / 2 + 5,
+      "font-size": 13});
+    usedText.textContent = String(used);
+    bar.appendChild(usedText);
+  }
+
+  // A node is drawn whole in the spare colour, a darker line where it starts, then the
+  // arena's blocks over it, each as far into the node as it lies and a little less tall,
+  // so the node frames them; they do not merge with blocks outside the node.
+  function drawNode(row, node, at, inside) {
+    var held = inside.filter(within(node));
+    var width = Math.max(lengthOf(node) * row.perByte, 1);
+    var x = data.bar.left + at * row.perByte;
+    blockRect(node, x, width, row, "spare", uncovered(node, held));
+    bar.appendChild(el("rect", {x: x, y: row.y, width: Math.min(width, 1), height: row.height,
+      fill: NODE_START, "pointer-events": "none"}));
+    row.prev = null;
+    var inner = {y: row.y + NODE_EDGE, height: data.bar.height - 2 * NODE_EDGE,
+      perByte: row.perByte, prev: null};
+    held.forEach(function (i) { drawBlock(inner, i, at + B.start[i] - B.start[node]); });
+  }
+
+  // Blocks thinner than a pixel that touch one of the same kind and site join it as one rect.
+  function drawBlock(row, i, at) {
+    var geo = data.bar, length = lengthOf(i), prev = row.prev;
+    var x = geo.left + at * row.perByte, width = Math.max(length * row.perByte, 1);
+    if (prev && prev.kind === B.kind[i] && prev.site === B.site[i] &&
+        x - prev.right < 0.5 && (prev.width < 2 || width < 2)) {
+      prev.width = x + width - prev.x;
+      prev.right = x + width;
+      prev.count += 1;
+      prev.bytes += length;
+      prev.rect.setAttribute("width", prev.width);
+      prev.rect.setAttribute("data-count", prev.count);
+      prev.rect.setAttribute("data-bytes", prev.bytes);
+      return;
+    }
+    var r = blockRect(i, x, width, row, K[B.kind[i]], length);
+    row.prev = {kind: B.kind[i], site: B.site[i], x: x, right: x + width, width: width,
+      count: 1, bytes: length, rect: r};
+    if (width > 8 * data.sites[B.site[i]].length) {
+      var name = el("text", {x: x + 4, y: row.y + row.height / 2 + 4,
+        "font-size": 11, fill: "#fff", "pointer-events": "none"});
+      name.textContent = data.sites[B.site[i]];
+      bar.appendChild(name);
+    }
+  }
+
+  // data-bytes: the bytes of its kind a rect stands for (a node's: its spare room).
+  function blockRect(i, x, width, row, kind, bytes) {
+    var r = el("rect", {x: x, y: row.y, width: width, height: row.height,
+      fill: data.colours[kind], "class": "block" + (pinned === i ? " pinned" : ""),
+      "data-block": i, "data-site": data.sites[B.site[i]], "data-size": lengthOf(i),
+      "data-offset": B.start[i], "data-kind": kind, "data-count": 1, "data-bytes": bytes,
+      "data-memory": data.memories[B.memory[i]].name});
+    bar.appendChild(r);
+    return r;
   }
 
   function drawNumbers(n) {
@@ -374,6 +512,7 @@ SCRIPT = """
     parts.push(["live", num.live[n], "live"]);
     parts.push(["stranded", num.stranded[n], "stranded"]);
     parts.push(["padding", num.padding[n], "padding"]);
+    if (num.spare) parts.push(["spare", num.spare[n], "spare"]);
     parts.push(["no-op frees in the step before", num.no_op_frees[n], "frees"]);
     data.others.forEach(function (o) {
       var value = n < o.memuse.length ? o.memuse[n] : "ran out";
