@@ -70,8 +70,8 @@ def report_html(result: TraceResult, heading: Heading) -> str:
             '<div id="details" role="status">Hover or click a block to see what it is.</div>',
             _legend(_has_arenas(result)),
             "</section>",
-            '<section id="chart"><h2>end_index and live bytes, round by round, with every '
-            "strategy's memuse</h2>",
+            f'<section id="chart"><h2>{"end_index" if heading.fixed_buffer else "bytes mapped"} '
+            "and live bytes, round by round, with every strategy's memuse</h2>",
             f'<svg id="chart-svg" width="{figure.WIDTH}" height="{chart_height:.0f}" '
             f'viewBox="0 0 {figure.WIDTH} {chart_height:.0f}">{chart}\n{legend}</svg></section>',
             _requirements(result, heading),
