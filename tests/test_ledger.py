@@ -63,3 +63,35 @@ def test_merged_views_keep_the_totals() -> None:
     assert len(merged.segments) == 5 < len(whole.segments) == 33
     for kind in KINDS:
         assert merged.total(kind) == whole.total(kind)
+
+
+def test_each_kind_of_arena_action_is_kept_once_with_its_count() -> None:
+    """What the arena asked of the buffer: its first node for the input, the node grown in
+    place for the first table, and again in each of the six steps."""
+    result = analysis.trace_run(BLOG, "arena", Settings(), 6, compare_strategies=False)
+    seen = [(a.move, a.site, a.round, count) for a, count in result.arena_actions]
+    assert seen == [
+        ("first node", "the input (readFileAlloc)", None, 1),
+        ("grown in place", "grid.cells", None, 1),
+        ("grown in place", "new_cells", 0, 6),
+    ]
+    grown = result.arena_actions[2][0]
+    assert (grown.node_before, grown.node_after) == (41880, 78768)
+
+
+def test_an_arena_reset_that_replaced_its_node_says_so() -> None:
+    """Zig 0.11.0's arenas: in round 1's step arena-a gives back its second node (66624 B)
+    and, as pages cannot grow its first in place, replaces it with one of 74112 B."""
+    result = analysis.trace_run(BLOG, "arenas", Settings(), 4, compare_strategies=False)
+    resets = [(a, n) for a, n in result.arena_actions if a.move == "reset" and a.request]
+    (first, count), *_ = resets
+    assert (first.arena, first.round, first.given_back, first.node_after) == (
+        "arena-a",
+        1,
+        66624,
+        74112,
+    )
+    assert first.replaced and count == 2
+    assert result.blocks is not None
+    drawn = result.blocks.views_at(len(result.series) - 1)
+    assert [view.name for view in drawn] == ["pages"]  # the arenas are drawn inside it
