@@ -222,22 +222,35 @@ def test_a_file_name_with_a_newline_or_bad_utf8_stays_one_line(tmp_path: Path) -
 @pytest.mark.zig
 @pytest.mark.parametrize("buffer_size", [1000, 5000, 100_000, 8 << 20])
 @pytest.mark.parametrize("read", ["readfile", "exact"])
-def test_an_endless_input_fails_as_the_real_zig_program_does(buffer_size: int, read: str) -> None:
+@pytest.mark.parametrize("strategy", ["naive", "arena"])
+def test_an_endless_input_fails_as_the_real_zig_program_does(
+    buffer_size: int, read: str, strategy: str
+) -> None:
     """The reference reads /dev/zero itself (stat size 0): the same OutOfMemory, or for the
-    exact read, the same empty input."""
+    exact read, the same empty input (under an arena: the same node refused)."""
     from aoc23 import reference
 
     options = ("--read=exact",) if read == "exact" else ()
     zig = reference.run(
-        reference.build(), Path("/dev/zero"), "naive", buffer_size, 1, 40_000, options=options
+        reference.build(), Path("/dev/zero"), strategy, buffer_size, 1, 40_000, options=options
     )
-    ours = aoc23("solve", "/dev/zero", "--buffer-size", str(buffer_size), "--read", read)
+    ours = aoc23(
+        "solve",
+        "/dev/zero",
+        "--buffer-size",
+        str(buffer_size),
+        "--read",
+        read,
+        "--strategy",
+        strategy,
+    )
     if zig.oom is None:  # nothing read: an empty input, which Zig's parse does not refuse
         assert read == "exact" and ours.returncode == 3 and b"no elves" in ours.stderr
         return
     assert (ours.returncode, zig.exit_code) == (1, 1)
     context = ours.stderr.decode().splitlines()[1]
-    assert context.startswith(f"while loading, allocating {zig.oom.site}: {zig.oom.size} bytes")
+    asked = f"{zig.oom.size} bytes" if strategy == "naive" else f"a {zig.oom.size}-byte arena node"
+    assert context.startswith(f"while loading, allocating {zig.oom.site}: {asked}")
     assert f"end_index {zig.oom.end_index} of a {zig.oom.buffer_len}-byte" in context
 
 
