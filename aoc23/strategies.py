@@ -229,6 +229,19 @@ class Strategy:
         new_cells._put_each_moved(self.cells, moves.codes, moves.offsets)
         return moves.moved
 
+    def build_next(self, allocator: Allocator, site: str, round_index: int) -> bool:
+        """The blog's step with ``new_cells`` from ``allocator`` (its calls named ``site``):
+        fill it, free the old table, and keep the new one; True if any elf moved."""
+        board = self.make_room()
+        new_cells = AutoHashMap(allocator, self.keys)
+        with self.site(site):
+            new_cells.ensure_total_capacity(self.cells.count())
+        moved = self.fill_next(new_cells, board, round_index)
+        with self.site("grid.cells"):
+            self.cells.deinit()
+        self.cells = new_cells
+        return moved
+
     def memuse(self) -> int:
         """What the blog prints each round."""
         return self.fba.end_index
@@ -249,15 +262,7 @@ class Naive(Strategy):
     )
 
     def step(self, round_index: int) -> bool:
-        board = self.make_room()
-        new_cells = AutoHashMap(self.allocator, self.keys)
-        with self.site("new_cells"):
-            new_cells.ensure_total_capacity(self.cells.count())
-        moved = self.fill_next(new_cells, board, round_index)
-        with self.site("grid.cells"):
-            self.cells.deinit()
-        self.cells = new_cells
-        return moved
+        return self.build_next(self.allocator, "new_cells", round_index)
 
 
 class TempAlloc(Strategy):
@@ -299,16 +304,9 @@ class Double(Strategy):
         self.current = 0
 
     def step(self, round_index: int) -> bool:
-        board = self.make_room()
         target = 1 - self.current
         self.raws[target].reset()
-        new_cells = AutoHashMap(self.both[target], self.keys)
-        with self.site("new_cells (other buffer)"):
-            new_cells.ensure_total_capacity(self.cells.count())
-        moved = self.fill_next(new_cells, board, round_index)
-        with self.site("grid.cells"):
-            self.cells.deinit()
-        self.cells = new_cells
+        moved = self.build_next(self.both[target], "new_cells (other buffer)", round_index)
         self.current = target
         return moved
 
@@ -389,17 +387,10 @@ class Arenas(Page):
         return self.both[0]
 
     def step(self, round_index: int) -> bool:
-        board = self.make_room()
         target = 1 - self.current
         with self.site("reset (other arena)"):
             self.arenas[target].reset_retaining_capacity()
-        new_cells = AutoHashMap(self.both[target], self.keys)
-        with self.site("new_cells (other arena)"):
-            new_cells.ensure_total_capacity(self.cells.count())
-        moved = self.fill_next(new_cells, board, round_index)
-        with self.site("grid.cells"):
-            self.cells.deinit()
-        self.cells = new_cells
+        moved = self.build_next(self.both[target], "new_cells (other arena)", round_index)
         self.current = target
         return moved
 
