@@ -3,12 +3,13 @@
 Two designs, chosen by the release (``Release.arena``):
 
 * ``list`` (Zig 0.11-0.15, ``heap/arena_allocator.zig``): a list of nodes, newest first, each
-  with a 16-byte header (the next node and the node's length); one ``end_index`` for the
-  newest node kept in the arena itself. A block that does not fit first asks the child to
-  grow the newest node in place (``resize``), then takes a new node of 1.5 x (the previous
-  node's room + the request + 32).
+  with a 16-byte header (the next node and the node's length; length first in 0.15); one
+  ``end_index`` for the newest node, kept in the arena itself. A block that does not fit
+  first asks the child to grow the newest node in place (``resize``), then takes a new node
+  of 1.5 x (the previous node's room + the request + its alignment + 32).
 * ``nodes`` (0.16+, ``heap/ArenaAllocator.zig``, the thread-safe rewrite): a 24-byte header
-  (length, end_index, next) with each node's own ``end_index``. A request that does not fit
+  (length, end_index, next) with each node's own ``end_index``; a new node is 1.5 x (the
+  room before + the request + its alignment + 40), made even. A request that does not fit
   still moves ``end_index`` past it before growing the node, so a block placed after a
   growth lands one request further on, and the node grows by two requests.
 
