@@ -228,32 +228,53 @@ def _last_table(pipe: _Pipe, size: int) -> tuple[int, tuple[int, bytes]]:
     return bases[0], last
 
 
+CASES: dict[str, int | None] = {"part 1": 10, "part 2": None}
+"""The runs compared: 10 rounds, and until no elf moves."""
+
+
+def check(floor: Path, zig: Path, path: Path = BLOG) -> dict[str, dict[str, Result]]:
+    """Every case's results, by case and by source (the floor, aoc23's slots and simulated
+    bytes, the Zig program's dump); :func:`agree` says whether they are equal."""
+    found = {}
+    for case, rounds in CASES.items():
+        slots, simulated = of_aoc23(path, rounds)
+        found[case] = {
+            "floor": of_floor(floor, path, rounds),
+            "aoc23 slots": slots,
+            "aoc23 bytes": simulated,
+            "zig dump": of_zig(zig, path, rounds),
+        }
+    return found
+
+
+def agree(results: dict[str, Result]) -> bool:
+    return len({(tuple(r.lines), r.checksum) for r in results.values()}) == 1
+
+
+def report(found: dict[str, dict[str, Result]]) -> list[str]:
+    lines = []
+    for case, results in found.items():
+        for source, result in results.items():
+            answers = " ".join(result.lines)
+            lines.append(f"{case}  {source:<12} {result.checksum:016x}  {answers}")
+        if not agree(results):
+            lines.append(f"{case}: MISMATCH")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("input", nargs="?", type=Path, default=BLOG)
     parser.add_argument("--floor", type=Path, help="a floor already built (default: build one)")
     args = parser.parse_args()
     zig = reference.build()
-    failed = False
     with tempfile.TemporaryDirectory(prefix="floor-") as scratch:
         floor = args.floor or build_floor(Path(scratch))
         if floor is None:
             raise SystemExit("no C compiler (cc): the floor cannot be built")
-        for rounds in (10, None):
-            name = "part 2" if rounds is None else f"{rounds} rounds"
-            slots, simulated = of_aoc23(args.input, rounds)
-            results = {
-                "floor": of_floor(floor, args.input, rounds),
-                "aoc23 slots": slots,
-                "aoc23 bytes": simulated,
-                "zig dump": of_zig(zig, args.input, rounds),
-            }
-            for source, result in results.items():
-                print(f"{name:>9}  {source:<12} {result.checksum:016x}  {' '.join(result.lines)}")
-            if len({(tuple(r.lines), r.checksum) for r in results.values()}) != 1:
-                print(f"{name}: MISMATCH")
-                failed = True
-    sys.exit(1 if failed else 0)
+        found = check(floor, zig, args.input)
+    print("\n".join(report(found)))
+    sys.exit(0 if all(agree(results) for results in found.values()) else 1)
 
 
 if __name__ == "__main__":
