@@ -11,9 +11,9 @@ The floor is ``bench/floor.c``, built with the system C compiler (``cc -O2``): t
 a faithful round has to do (the rules on row bitboards, then every elf put into a fresh
 table of Zig's layout in the old table's slot order, with Zig's Wyhash), and no allocator.
 It takes its turns with the others in the part-2 table, which gives aoc23 / floor beside
-aoc23 / Zig, and runs the scaling series too. ``bench/floor_check.py`` proves its answers
-and final table equal to aoc23's and the real Zig program's. Without ``cc`` the floor's
-figures are left out, and the table says so.
+aoc23 / Zig, and runs the scaling series too. Before it is timed, ``bench/floor_check.py``
+proves its answers and final table equal to aoc23's and the real Zig program's (a difference
+stops the bench). Without ``cc`` the floor's figures are left out, and the table says so.
 
 Every command is started by ``bench/maxrss.zig``, a small program that reports the peak
 memory of what it runs. The package's bytecode is compiled first, as any installed copy has
@@ -40,7 +40,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from floor_check import build_floor
+import floor_check
 
 from aoc23 import analysis, reference
 from aoc23.generate import generate
@@ -212,6 +212,16 @@ def _floor_seconds(stdout: bytes) -> float:
     return float(fields[1])
 
 
+def _check_floor(floor: Path) -> dict[str, str]:
+    """The floor's answers and final table proven equal to aoc23's and the real Zig
+    program's (``bench/floor_check.py``) before it is timed; its checksum by case."""
+    found = floor_check.check(floor, reference.build())
+    print("\n".join(floor_check.report(found)), file=sys.stderr)
+    if not all(floor_check.agree(results) for results in found.values()):
+        raise SystemExit("the floor disagrees with aoc23 or Zig: see bench/floor_check.py")
+    return {case: f"{results['floor'].checksum:016x}" for case, results in found.items()}
+
+
 def startup(runs: int) -> dict[str, dict[str, float]]:
     return take_turns(
         {
@@ -282,9 +292,10 @@ def table(results: dict[str, object]) -> str:
     if floor:
         lines.append(
             "The floor (`bench/floor.c`, `cc -O2`: the rules on row bitboards and a fresh table"
-            " of Zig's layout filled with Zig's Wyhash each round, no allocator; its answers and"
-            f" final table checked by `bench/floor_check.py`): {_time(floor)},"
-            f" peak RSS {_mib(floor['peak_rss_mib'])} MiB."
+            " of Zig's layout filled with Zig's Wyhash each round, no allocator): "
+            f"{_time(floor)}, peak RSS {_mib(floor['peak_rss_mib'])} MiB. Checked first"
+            " (`bench/floor_check.py`): its answers, and the checksum of its final table"
+            f" ({_checksums(results)}), equal to aoc23's and to the real Zig program's dump."
         )
     else:
         lines.append("No C compiler (`cc`): the floor (`bench/floor.c`) was not built or timed.")
@@ -330,6 +341,12 @@ def table(results: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
+def _checksums(results: dict[str, object]) -> str:
+    checksums = results.get("floor_checksums") or {}
+    assert isinstance(checksums, dict)
+    return ", ".join(f"{case} `{value}`" for case, value in checksums.items())
+
+
 def _time(row: dict[str, float]) -> str:
     return f"{row['median_s']:.2f} s ({row['spread_s']:.2f})"
 
@@ -371,14 +388,18 @@ def main() -> None:
     zig = reference.build("ReleaseFast")
     compileall.compile_dir(ROOT / "aoc23", quiet=1)
     with tempfile.TemporaryDirectory(prefix="aoc23-floor-") as scratch:
-        floor = build_floor(Path(scratch))
+        floor = floor_check.build_floor(Path(scratch))
+        checksums = {}
         if floor is None:
             print("no C compiler (cc): the floor is left out", file=sys.stderr)
+        else:
+            checksums = _check_floor(floor)
         results: dict[str, object] = {
             "runs": args.runs,
             "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}",
             "compiled_fill": compiled_fill_built(),
             "floor": floor is not None,
+            "floor_checksums": checksums,
             "part2": part2(zig, floor, args.runs),
             "series": series(args.runs, floor),
             "startup": startup(args.runs),
