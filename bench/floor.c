@@ -179,7 +179,6 @@ enum { NORTH, SOUTH, WEST, EAST };
 /* The rules of round `round` (0-based): fills board->go[] (clashes taken out) and moves the
    elves on board->grid. Returns whether any elf moved. */
 static int board_step(Board *board, long round) {
-    long stride = board->stride;
     u64 **go = board->go;
     for (long r = 0; r < board->rows; r++) {
         const u64 *above = &AT(board, board->grid, r - 1, 0);
@@ -246,7 +245,6 @@ static int board_step(Board *board, long round) {
                       from_west(east, w);
         }
     }
-    (void)stride;
     return any != 0;
 }
 
