@@ -71,7 +71,7 @@ fuzz: $(TEST_STAMP) ## The hypothesis suites with 3000 examples each instead of 
 fuzz-zig: $(TEST_STAMP) ## N random cases (N=500) against real Zig; prints the mismatch count
 	$(BIN)/python bench/fuzz_zig.py $(N) $(SEED)
 
-bench: $(TEST_STAMP) ## Time part 2 against real Zig and plain Python; rewrite the README's performance section
+bench: $(TEST_STAMP) ## Time part 2 against real Zig, plain Python and a C floor; rewrite the README's performance section
 	$(BIN)/python bench/bench.py --runs $(RUNS) --readme
 
 golden: $(TEST_STAMP) ## Rewrite tests/golden/ (the trace views, the figure, the report's screenshot)

@@ -7,6 +7,14 @@ the compiled fill (aoc23/zigstd/_fill.c, when it was built) and with AOC23_PURE_
 Then a scaling series (generated inputs from 35x35 to 280x280, a fixed number of rounds,
 timed inside the process) and the start-up time.
 
+The floor is ``bench/floor.c``, built with the system C compiler (``cc -O2``): the least work
+a faithful round has to do (the rules on row bitboards, then every elf put into a fresh
+table of Zig's layout in the old table's slot order, with Zig's Wyhash), and no allocator.
+It takes its turns with the others in the part-2 table, which gives aoc23 / floor beside
+aoc23 / Zig, and runs the scaling series too. Before it is timed, ``bench/floor_check.py``
+proves its answers and final table equal to aoc23's and the real Zig program's (a difference
+stops the bench). Without ``cc`` the floor's figures are left out, and the table says so.
+
 Every command is started by ``bench/maxrss.zig``, a small program that reports the peak
 memory of what it runs. The package's bytecode is compiled first, as any installed copy has
 it: a checkout run with PYTHONDONTWRITEBYTECODE set would compile every module at every start.
@@ -32,6 +40,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import floor_check
+
 from aoc23 import analysis, reference
 from aoc23.generate import generate
 from aoc23.strategies import STRATEGIES, Settings
@@ -46,6 +56,7 @@ SERIES = (35, 70, 140, 280)
 SERIES_ROUNDS = 100
 PURE_PYTHON = "AOC23_PURE_PYTHON"
 PYTHON_FILL = " (Python fill)"
+FLOOR = "floor"
 
 
 @dataclass(frozen=True)
@@ -104,10 +115,17 @@ def take_turns(commands: dict[str, Command], runs: int) -> dict[str, dict[str, f
             "best_s": min(times[name]),
             "spread_s": max(times[name]) - min(times[name]),
             "peak_rss_mib": max(memory[name]) / 1024,
-            "answer": (outputs[name].splitlines() or [b""])[-1].decode(),
+            "answer": _answer(outputs[name]),
         }
         for name in commands
     }
+
+
+def _answer(stdout: bytes) -> str:
+    """The last answer line (``partN: …``) printed, else the last line (the floor ends with
+    its checksum)."""
+    lines = stdout.decode().splitlines() or [""]
+    return next((line for line in reversed(lines) if line.startswith("part")), lines[-1])
 
 
 def buffer_for_part2(strategy: str) -> str:
@@ -120,12 +138,14 @@ def buffer_for_part2(strategy: str) -> str:
     return f"{mib}MiB"
 
 
-def part2(zig: Path, runs: int) -> dict[str, dict[str, float]]:
+def part2(zig: Path, floor: Path | None, runs: int) -> dict[str, dict[str, float]]:
     commands = {
         "plain Python": Command(
             [sys.executable, str(ROOT / "bench" / "plain_solver.py"), str(BLOG)]
         )
     }
+    if floor is not None:
+        commands[FLOOR] = Command([str(floor), str(BLOG), "part2"])
     for strategy in STRATEGIES:
         size = buffer_for_part2(strategy)
         size_bytes = int(size[:-3]) << 20
@@ -156,9 +176,9 @@ print(time.perf_counter() - started)
 """
 
 
-def series(runs: int) -> list[dict[str, float]]:
+def series(runs: int, floor: Path | None) -> list[dict[str, float]]:
     """Seconds per round, timed inside the process (after the input is loaded), so that the
-    start-up's jitter does not swamp the small inputs."""
+    start-up's jitter does not swamp the small inputs; the floor's too (its ``--time``)."""
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         for side in SERIES:
@@ -168,17 +188,38 @@ def series(runs: int) -> list[dict[str, float]]:
             command = Command([sys.executable, "-c", ROUNDS_TIMED, str(path), str(SERIES_ROUNDS)])
             seconds = [float(measure(command)[2]) for _ in range(runs)]
             per_round = statistics.median(seconds) / SERIES_ROUNDS
-            rows.append(
-                {
-                    "side": side,
-                    "elves": elves,
-                    "rounds": SERIES_ROUNDS,
-                    "ms_per_round": per_round * 1e3,
-                    "ns_per_elf_round": per_round / elves * 1e9,
-                    "spread_ms_per_round": (max(seconds) - min(seconds)) / SERIES_ROUNDS * 1e3,
-                }
-            )
+            row = {
+                "side": side,
+                "elves": elves,
+                "rounds": SERIES_ROUNDS,
+                "ms_per_round": per_round * 1e3,
+                "ns_per_elf_round": per_round / elves * 1e9,
+                "spread_ms_per_round": (max(seconds) - min(seconds)) / SERIES_ROUNDS * 1e3,
+            }
+            if floor is not None:
+                timed = Command([str(floor), str(path), str(SERIES_ROUNDS), "--time"])
+                floor_seconds = [_floor_seconds(measure(timed)[2]) for _ in range(runs)]
+                floor_per_round = statistics.median(floor_seconds) / SERIES_ROUNDS
+                row["floor_ns_per_elf_round"] = floor_per_round / elves * 1e9
+            rows.append(row)
     return rows
+
+
+def _floor_seconds(stdout: bytes) -> float:
+    """The rounds' time from the floor's last line, ``seconds: S rounds: R elves: E``."""
+    fields = stdout.decode().splitlines()[-1].split()
+    assert fields[0] == "seconds:", fields
+    return float(fields[1])
+
+
+def _check_floor(floor: Path) -> dict[str, str]:
+    """The floor's answers and final table proven equal to aoc23's and the real Zig
+    program's (``bench/floor_check.py``) before it is timed; its checksum by case."""
+    found = floor_check.check(floor, reference.build())
+    print("\n".join(floor_check.report(found)), file=sys.stderr)
+    if not all(floor_check.agree(results) for results in found.values()):
+        raise SystemExit("the floor disagrees with aoc23 or Zig: see bench/floor_check.py")
+    return {case: f"{results['floor'].checksum:016x}" for case, results in found.items()}
 
 
 def startup(runs: int) -> dict[str, dict[str, float]]:
@@ -203,6 +244,9 @@ def table(results: dict[str, object]) -> str:
     part = results["part2"]
     assert isinstance(part, dict)
     plain = part["plain Python"]["median_s"]
+    floor = part.get(FLOOR)
+    floor_head = " aoc23 / floor |" if floor else ""
+    floor_rule = "---|" if floor else ""
     fill = (
         "the compiled fill (`aoc23/zigstd/_fill.c`)"
         if results["compiled_fill"]
@@ -215,46 +259,70 @@ def table(results: dict[str, object]) -> str:
         "Times are medians, with the spread (slowest minus fastest) in brackets; the last"
         " ratio is of the fastest runs, the least disturbed by the machine.",
         "",
-        "| strategy | Zig 0.11.0 ReleaseFast | aoc23 | aoc23 / Zig | plain Python / aoc23"
-        " | peak RSS Zig / aoc23 | aoc23 / Zig, fastest runs |",
-        "|---|---|---|---|---|---|---|",
+        "| strategy | Zig 0.11.0 ReleaseFast | aoc23 | aoc23 / Zig |"
+        + floor_head
+        + " plain Python / aoc23 | peak RSS Zig / aoc23 | aoc23 / Zig, fastest runs |",
+        "|---|---|---|---|" + floor_rule + "---|---|---|",
     ]
     for strategy in STRATEGIES:
         zig, ours = part[f"zig {strategy}"], part[f"aoc23 {strategy}"]
-        timing, ratio, speedup, fastest = _against(ours, zig, plain)
+        timing, ratio, *against_floor, speedup, fastest = _against(ours, zig, plain, floor)
         memory = f"{_mib(zig['peak_rss_mib'])} / {_mib(ours['peak_rss_mib'])} MiB"
-        lines.append(
-            f"| {strategy} | {_time(zig)} | {timing} | {ratio} | {speedup} | {memory} | {fastest} |"
-        )
+        cells = [strategy, _time(zig), timing, ratio, *against_floor, speedup, memory, fastest]
+        lines.append("| " + " | ".join(cells) + " |")
     if results["compiled_fill"]:
         lines += [
             "",
             f"The same with `{PURE_PYTHON}=1`, the fill in Python (what a machine without a C"
             " compiler runs):",
             "",
-            "| strategy | aoc23, Python fill | aoc23 / Zig | plain Python / aoc23"
-            " | aoc23 / Zig, fastest runs |",
-            "|---|---|---|---|---|",
+            "| strategy | aoc23, Python fill | aoc23 / Zig |"
+            + floor_head
+            + " plain Python / aoc23 | aoc23 / Zig, fastest runs |",
+            "|---|---|---|" + floor_rule + "---|---|",
         ]
         for strategy in STRATEGIES:
             zig, ours = part[f"zig {strategy}"], part[f"aoc23 {strategy}{PYTHON_FILL}"]
-            lines.append("| " + " | ".join([strategy, *_against(ours, zig, plain)]) + " |")
+            cells = [strategy, *_against(ours, zig, plain, floor)]
+            lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",
         f"The plain Python solver (`bench/plain_solver.py`, a set and a Counter): {plain:.2f} s.",
+    ]
+    if floor:
+        lines.append(
+            "The floor (`bench/floor.c`, `cc -O2`: the rules on row bitboards and a fresh table"
+            " of Zig's layout filled with Zig's Wyhash each round, no allocator): "
+            f"{_time(floor)}, peak RSS {_mib(floor['peak_rss_mib'])} MiB. Checked first"
+            " (`bench/floor_check.py`): its answers, and the checksum of its final table"
+            f" ({_checksums(results)}), equal to aoc23's and to the real Zig program's dump."
+        )
+    else:
+        lines.append("No C compiler (`cc`): the floor (`bench/floor.c`) was not built or timed.")
+    series_floor = floor is not None and all(
+        "floor_ns_per_elf_round" in row
+        for row in results["series"]  # type: ignore[attr-defined]
+    )
+    lines += [
         "",
         f"Scaling: the first {SERIES_ROUNDS} rounds of naive on generated inputs, timed inside"
         " the process after the input is loaded:",
         "",
-        "| input | elves | ms per round | ns per elf and round |",
-        "|---|---|---|---|",
+        "| input | elves | ms per round | ns per elf and round |"
+        + (" floor, ns per elf and round | aoc23 / floor |" if series_floor else ""),
+        "|---|---|---|---|" + ("---|---|" if series_floor else ""),
     ]
     for row in results["series"]:  # type: ignore[attr-defined]
-        lines.append(
-            f"| {row['side']}x{row['side']} | {row['elves']} | {row['ms_per_round']:.2f}"
-            f" ({row['spread_ms_per_round']:.2f}) | "
-            f"{row['ns_per_elf_round']:.0f} |"
-        )
+        cells = [
+            f"{row['side']}x{row['side']}",
+            str(row["elves"]),
+            f"{row['ms_per_round']:.2f} ({row['spread_ms_per_round']:.2f})",
+            f"{row['ns_per_elf_round']:.0f}",
+        ]
+        if series_floor:
+            low = row["floor_ns_per_elf_round"]
+            cells += [f"{low:.1f}", f"{row['ns_per_elf_round'] / low:.1f}"]
+        lines.append("| " + " | ".join(cells) + " |")
     start = results["startup"]
     assert isinstance(start, dict)
     big = results["large_buffer"]
@@ -273,16 +341,29 @@ def table(results: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
+def _checksums(results: dict[str, object]) -> str:
+    checksums = results.get("floor_checksums") or {}
+    assert isinstance(checksums, dict)
+    return ", ".join(f"{case} `{value}`" for case, value in checksums.items())
+
+
 def _time(row: dict[str, float]) -> str:
     return f"{row['median_s']:.2f} s ({row['spread_s']:.2f})"
 
 
-def _against(ours: dict[str, float], zig: dict[str, float], plain: float) -> list[str]:
-    """aoc23's time, its ratio to Zig's, plain Python's speed-up over it, and the ratio of
-    the fastest runs."""
+def _against(
+    ours: dict[str, float],
+    zig: dict[str, float],
+    plain: float,
+    floor: dict[str, float] | None = None,
+) -> list[str]:
+    """aoc23's time, its ratio to Zig's, to the floor's (when there is a floor), plain
+    Python's speed-up over it, and the ratio of the fastest runs to Zig's."""
+    against_floor = [f"{ours['median_s'] / floor['median_s']:.1f}"] if floor else []
     return [
         _time(ours),
         f"{ours['median_s'] / zig['median_s']:.2f}",
+        *against_floor,
         f"{plain / ours['median_s']:.1f}x",
         f"{ours['best_s'] / zig['best_s']:.2f}",
     ]
@@ -306,15 +387,24 @@ def main() -> None:
     args = parser.parse_args()
     zig = reference.build("ReleaseFast")
     compileall.compile_dir(ROOT / "aoc23", quiet=1)
-    results: dict[str, object] = {
-        "runs": args.runs,
-        "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}",
-        "compiled_fill": compiled_fill_built(),
-        "part2": part2(zig, args.runs),
-        "series": series(args.runs),
-        "startup": startup(args.runs),
-        "large_buffer": large_buffer(),
-    }
+    with tempfile.TemporaryDirectory(prefix="aoc23-floor-") as scratch:
+        floor = floor_check.build_floor(Path(scratch))
+        checksums = {}
+        if floor is None:
+            print("no C compiler (cc): the floor is left out", file=sys.stderr)
+        else:
+            checksums = _check_floor(floor)
+        results: dict[str, object] = {
+            "runs": args.runs,
+            "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}",
+            "compiled_fill": compiled_fill_built(),
+            "floor": floor is not None,
+            "floor_checksums": checksums,
+            "part2": part2(zig, floor, args.runs),
+            "series": series(args.runs, floor),
+            "startup": startup(args.runs),
+            "large_buffer": large_buffer(),
+        }
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     text = table(results)
     print(text)
