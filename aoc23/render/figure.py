@@ -13,7 +13,7 @@ from html import escape
 
 from aoc23.analysis import TraceResult
 from aoc23.ledger import BufferView, Segment
-from aoc23.render.trace import Heading, map_rows, map_scale
+from aoc23.render.trace import Heading, map_kinds, map_rows, map_scale
 
 WIDTH = 960
 FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
@@ -39,12 +39,6 @@ KIND_WORDS: dict[str, str] = {
     "spare": "spare (arena room)",
     "free": "free",
 }
-
-
-def map_kinds(views: Sequence[BufferView]) -> tuple[str, ...]:
-    """The kinds a map's legend names: spare only when an arena's nodes are drawn."""
-    spare = any(s.kind == "spare" for view in views for s in view.segments)
-    return ("live", "stranded", "padding", *(("spare",) if spare else ()), "free")
 
 
 MAX_POINTS = 1200
@@ -360,7 +354,7 @@ def map_svg(result: TraceResult, top: float) -> tuple[str, float]:
         y += bar_height + gap
     legend_y = y + 10
     x = float(left)
-    for kind in map_kinds([view for _, view in rows]):
+    for kind in (k or "free" for k in map_kinds(view for _, view in rows)):
         parts.append(
             f'<rect x="{x}" y="{legend_y - 10}" width="12" height="12" fill="{COLOURS[kind]}"/>'
         )

@@ -3,7 +3,7 @@ forecast. Every function returns renderables; the CLI prints them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rich import box
@@ -335,6 +335,12 @@ MAP_KINDS: tuple[Kind | None, ...] = ("live", "stranded", "padding", None)
 ARENA_MAP_KINDS: tuple[Kind | None, ...] = ("live", "stranded", "padding", "spare", None)
 
 
+def map_kinds(views: Iterable[BufferView]) -> tuple[Kind | None, ...]:
+    """The kinds a map shows (None: free): spare only when an arena's nodes are drawn."""
+    spare = any(s.kind == "spare" for view in views for s in view.segments)
+    return ARENA_MAP_KINDS if spare else MAP_KINDS
+
+
 def legend(kinds: Sequence[Kind | None] = MAP_KINDS) -> Text:
     text = Text()
     for kind in kinds:
@@ -377,8 +383,7 @@ def buffer_map(result: TraceResult, width: int) -> Group:
         if failure is not None and label.startswith("OOM") and view.name == failure.event.allocator:
             line.append(f" +{failure.event.size} ✗", style="bold red")
         lines.append(line)
-    spare = any(s.kind == "spare" for _, view in rows for s in view.segments)
-    lines.append(legend(ARENA_MAP_KINDS if spare else MAP_KINDS))
+    lines.append(legend(map_kinds(view for _, view in rows)))
     return Group(*lines)
 
 
@@ -404,8 +409,7 @@ def _map_title(
     shown = len({label.split()[0] for label, _ in rows if not label.startswith("OOM")})
     if shown < records:
         title.append(f"; {shown} of {records} records shown")
-    spare = any(s.kind == "spare" for _, view in rows for s in view.segments)
-    kinds = "live, stranded, padding, spare" if spare else "live, stranded, padding"
+    kinds = ", ".join(k for k in map_kinds(view for _, view in rows) if k is not None)
     title.append(f"; a cell shows the first of {kinds} found in it")
     return title
 

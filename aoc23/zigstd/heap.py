@@ -110,8 +110,9 @@ class AddressSpace:
             self.hint = start + length
         return start
 
-    def grow(self, start: int, length: int) -> bool:
-        """Make the mapping at ``start`` ``length`` bytes where it is, if the pages are free."""
+    def resize(self, start: int, length: int) -> bool:
+        """Make the mapping at ``start`` ``length`` bytes where it is: a shrink always, a
+        grow if the pages after it are free."""
         old = self.taken[start]
         if length > old and not self._free(start + old, length - old):
             return False
@@ -132,7 +133,7 @@ class AddressSpace:
         for start in sorted(self.taken, reverse=True):
             if top - (start + self.taken[start]) >= length:
                 return top - length
-            top = min(top, start)
+            top = start
         return top - length
 
 
@@ -185,11 +186,11 @@ class PageAllocator:
         old_pages = align_forward(buf.length, PAGE_SIZE)
         new_pages = align_forward(new_len, PAGE_SIZE)
         if new_pages > old_pages:
-            if not grow or self.space is None or not self.space.grow(buf.buffer.base, new_pages):
+            if not grow or self.space is None or not self.space.resize(buf.buffer.base, new_pages):
                 return False
             buf.buffer.size = new_pages
         elif self.space is not None:
-            self.space.grow(buf.buffer.base, new_pages)
+            self.space.resize(buf.buffer.base, new_pages)
         self.mapped += new_pages - old_pages
         return True
 
