@@ -1,19 +1,16 @@
 """AutoHashMap(Point2D, void): sizes, capacities and placement, as real Zig printed them."""
 
 import struct
-from collections.abc import Callable
-from unittest import mock
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from native_parts import KINDS, working
 
 from aoc23.grid import Point, Window
-from aoc23.zigstd import hash_map
 from aoc23.zigstd._keys import KeySpace
 from aoc23.zigstd.hash_map import (
     AutoHashMap,
-    _fill_in_python,
     block_size,
     capacity_for_size,
     max_load,
@@ -124,25 +121,7 @@ def test_deinit_fills_the_table_with_undefined_and_frees_it() -> None:
 
 # -- the step's bulk operations against one put at a time ------------------------------------
 
-try:
-    from aoc23.zigstd._fill import filled as compiled_fill
-except ImportError:  # pragma: no cover - a machine without a C compiler
-    compiled_fill = None
-
-BOTH_FILLS = pytest.mark.parametrize(
-    "fill",
-    [
-        pytest.param(_fill_in_python, id="python"),
-        pytest.param(
-            compiled_fill,
-            id="compiled",
-            marks=pytest.mark.skipif(
-                compiled_fill is None, reason="the compiled fill was not built"
-            ),
-        ),
-    ],
-)
-Fill = Callable[..., list[int]]
+BOTH_KINDS = pytest.mark.parametrize("kind", KINDS)
 
 WINDOW = Window(-20, -20, 60, 60)
 OFFSETS = (0, -WINDOW.width, WINDOW.width, -1, 1)
@@ -194,12 +173,12 @@ def moved(point: Point, code: int) -> Point:
     return WINDOW.point(WINDOW.cell(*point) + OFFSETS[code])
 
 
-@BOTH_FILLS
+@BOTH_KINDS
 @given(st.lists(spots, min_size=1, max_size=40, unique=True), st.integers(0, 20), rounds_of_codes)
 def test_put_each_moved_is_one_put_at_a_time(
-    fill: Fill, points: list[Point], extra: int, rounds: list[list[int]]
+    kind: str, points: list[Point], extra: int, rounds: list[list[int]]
 ) -> None:
-    with mock.patch.object(hash_map, "fill", fill):
+    with working(kind):
         put_each_moved_against_single_puts(points, extra, rounds)
 
 
@@ -225,7 +204,7 @@ def put_each_moved_against_single_puts(
     assert bulk.main.buffer.touched() == single.main.buffer.touched()
 
 
-@BOTH_FILLS
+@BOTH_KINDS
 @given(
     st.lists(spots, min_size=1, max_size=40, unique=True),
     st.integers(0, 20),
@@ -233,9 +212,9 @@ def put_each_moved_against_single_puts(
     st.booleans(),
 )
 def test_move_through_is_the_tempalloc_step_done_one_put_at_a_time(
-    fill: Fill, points: list[Point], extra: int, rounds: list[list[int]], look_between: bool
+    kind: str, points: list[Point], extra: int, rounds: list[list[int]], look_between: bool
 ) -> None:
-    with mock.patch.object(hash_map, "fill", fill):
+    with working(kind):
         move_through_against_single_puts(points, extra, rounds, look_between)
 
 
@@ -262,9 +241,9 @@ def move_through_against_single_puts(
     assert bulk.main.buffer.touched() == single.main.buffer.touched()
 
 
-@BOTH_FILLS
-def test_a_cluster_that_wraps_past_the_last_slot_is_laid_out_again(fill: Fill) -> None:
-    with mock.patch.object(hash_map, "fill", fill):
+@BOTH_KINDS
+def test_a_cluster_that_wraps_past_the_last_slot_is_laid_out_again(kind: str) -> None:
+    with working(kind):
         wrapping_cluster_laid_out_again()
 
 

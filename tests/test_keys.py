@@ -1,10 +1,30 @@
-"""How the hash map names its keys: window cells, names past the window, cached hashes."""
+"""How the hash map names its keys: window cells, names past the window, cached hashes.
+
+Hashes are made in one of two ways: each key in Python the first time it is asked for, or
+every cell of the window at once by the compiled ``hash_window``. The tests of the first
+switch the second off (``lazy``); those of the second run only where it was built.
+"""
+
+from array import array
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aoc23.grid import Window
-from aoc23.zigstd import wyhash
-from aoc23.zigstd._keys import UNKNOWN, KeySpace
+from aoc23.zigstd import _keys, wyhash
+from aoc23.zigstd._keys import UNKNOWN, UNKNOWN_HASH, KeySpace
 
 WINDOW = Window(-2, -3, 5, 4)
+
+needs_compiled = pytest.mark.skipif(
+    _keys.hash_window is None, reason="the compiled hash_window was not built or not wanted"
+)
+
+
+@pytest.fixture
+def lazy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_keys, "hash_window", None)
 
 
 def test_points_inside_the_window_are_named_by_their_cell() -> None:
@@ -22,6 +42,7 @@ def test_points_outside_get_names_past_the_window_in_order_of_first_use() -> Non
     assert keys.point(22) == farther and keys.find(far) == 21
 
 
+@pytest.mark.usefixtures("lazy")
 def test_hashes_are_wyhash_and_homes_follow_them_for_every_capacity() -> None:
     keys = KeySpace(WINDOW)
     homes = keys.homes(8)
@@ -32,6 +53,7 @@ def test_hashes_are_wyhash_and_homes_follow_them_for_every_capacity() -> None:
     assert keys.homes(64)[key] == wyhash.hash_point(1, 1) & 63
 
 
+@pytest.mark.usefixtures("lazy")
 def test_a_wider_window_keeps_the_hashes_known() -> None:
     keys = KeySpace(WINDOW)
     keys.hash(keys.key((0, 0)))
@@ -40,6 +62,7 @@ def test_a_wider_window_keeps_the_hashes_known() -> None:
     assert wider.homes(8)[wider.key((1, 0))] == UNKNOWN
 
 
+@pytest.mark.usefixtures("lazy")
 def test_renamed_into_a_regrid_is_the_same_points_with_their_homes() -> None:
     keys = KeySpace(WINDOW)
     homes = keys.homes(16)
@@ -66,3 +89,56 @@ def test_renamed_into_a_space_that_does_not_hold_the_window_hashes_each_key() ->
     assert renamed[1] == 0 and elsewhere.point(renamed[0]) == (-2, -3)
     assert elsewhere.point(renamed[2]) == (2, 0)
     assert elsewhere.homes(8)[renamed[0]] == wyhash.hash_point(-2, -3) & 7
+
+
+@needs_compiled
+@given(
+    st.integers(-(2**31), 2**31 - 1),
+    st.integers(-(2**31), 2**31 - 1),
+    st.integers(1, 70),
+    st.integers(0, 9),
+)
+def test_the_compiled_window_hashes_are_wyhash_of_each_cell(
+    left: int, top: int, width: int, height: int
+) -> None:
+    assert _keys.hash_window is not None
+    hashes = array("Q", bytes(8 * (width * height + 1)))
+    _keys.hash_window(hashes, left, top, width)
+    assert hashes[0] == UNKNOWN_HASH
+    for key in range(1, len(hashes)):
+        x, y = left + (key - 1) % width, top + (key - 1) // width
+        wrapped = ((x + 2**31) % 2**32 - 2**31, (y + 2**31) % 2**32 - 2**31)
+        assert hashes[key] == wyhash.hash_point(*wrapped)
+
+
+@needs_compiled
+def test_with_the_compiled_hashes_every_cell_is_known_before_it_is_asked_for() -> None:
+    keys = KeySpace(WINDOW)
+    wider = keys.regrid(WINDOW.grown(3))
+    for space in (keys, wider):
+        window = space.window
+        homes = space.homes(8)
+        for y in range(window.top, window.top + window.height):
+            for x in range(window.left, window.left + window.width):
+                assert homes[space.key((x, y))] == wyhash.hash_point(x, y) & 7
+    far = wider.key((50, 50))
+    assert wider.hashes[far] == UNKNOWN_HASH
+    assert wider.hash(far) == wyhash.hash_point(50, 50) == wider.hashes[far]
+
+
+@needs_compiled
+@pytest.mark.parametrize(
+    ("hashes", "width", "error"),
+    [
+        (array("q", bytes(16)), 1, TypeError),
+        (array("Q", bytes(16)), 0, ValueError),
+        (bytes(16), 1, BufferError),
+        ([0, 0], 1, TypeError),
+    ],
+)
+def test_the_compiled_window_hashes_refuse_what_they_cannot_write(
+    hashes: object, width: int, error: type
+) -> None:
+    assert _keys.hash_window is not None
+    with pytest.raises(error):
+        _keys.hash_window(hashes, 0, 0, width)  # type: ignore[arg-type]

@@ -1,37 +1,89 @@
-/* aoc23.zigstd._fill: the hash map's bulk fill, compiled.
+/* aoc23.zigstd._fill: the hash map's bulk work, compiled, on flat arrays.
 
-   filled(args, echo=None) takes and returns what hash_map._fill_in_python does and leaves the
-   same slots behind; the Python function is the reference and the tests hold the two to the
-   same result. It is optional: without a C compiler the package runs the Python one.
+   filled(args, echo=None) leaves the same slots as hash_map._fill_in_python; the Python
+   function is the reference and the tests hold the two to the same result. Here the slots are
+   int32 arrays (array('i')) and the hashes a uint64 array (array('Q')), so a round's fill
+   touches no Python object per key.
 
-   args is (source_slots, codes, offsets, slots, homes, hash_key). Each nonzero key of
-   source_slots, in order, moves by offsets[codes[key]], and lands in the first free slot of
-   slots from homes[key] on, wrapping at the end; a negative home means "not known yet" and
-   hash_key(key) & (len(slots) - 1) is used instead (the Python one asks only for a key that
-   moved: a key of source_slots has been hashed before). Every key taken is also stored in echo
-   (when given) at its slot. Bad input raises; it never reads or writes out of bounds. */
+   args is (source_slots, codes, offsets, slots, homes, hashes, hash_key). Each nonzero key of
+   source_slots, in order, moves by offsets[codes[key]] and lands in the first free slot of
+   slots from hashes[key] & (len(slots) - 1) on, wrapping at the end. A hash of 0 means "not
+   known yet": hash_key(key) gives it (the Python fill reads homes instead, and ignores
+   hashes). Every key taken is also stored in echo (when given) at its slot.
+
+   hash_window(hashes, left, top, width) writes into hashes[1:] the Wyhash of the points that
+   a window's cells name: key k is the point (left + (k - 1) % width, top + (k - 1) / width).
+
+   Both are optional: without a C compiler the package runs the Python ones. Bad input raises;
+   nothing here reads or writes out of bounds. */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
+#include <string.h>
 
 #define MAX_CODES 256
 
-/* Free slots hold the int 0, which CPython keeps as one shared object: checking for that
-   object first spares a call for most slots. */
-static PyObject *zero;
+__extension__ typedef unsigned __int128 u128;
+
+static const uint64_t SECRET0 = 0xA0761D6478BD642FULL;
+static const uint64_t SECRET1 = 0xE7037ED1A0B428DBULL;
+
+static uint64_t folded_product(uint64_t a, uint64_t b) {
+    u128 product = (u128)a * b;
+    return (uint64_t)product ^ (uint64_t)(product >> 64);
+}
+
+/* Zig 0.11.0's Wyhash with seed 0 of the 8 bytes le32(x) ++ le32(y). */
+static uint64_t hash_point(uint32_t x, uint32_t y) {
+    uint64_t low = x, high = y;
+    uint64_t state = folded_product(SECRET0, SECRET1);
+    u128 product = (u128)(((low << 32) | high) ^ SECRET1) * (((high << 32) | low) ^ state);
+    uint64_t a = (uint64_t)product, b = (uint64_t)(product >> 64);
+    return folded_product(a ^ SECRET0 ^ 8, b ^ SECRET1);
+}
+
+/* A buffer held for the length of a call, seen as items of one format. */
+typedef struct {
+    Py_buffer view;
+    Py_ssize_t count;
+    int held;
+} Items;
+
+static int hold(Items *items, PyObject *object, const char *format, int writable, const char *name) {
+    items->held = 0;
+    int flags = PyBUF_FORMAT | PyBUF_C_CONTIGUOUS | (writable ? PyBUF_WRITABLE : 0);
+    if (PyObject_GetBuffer(object, &items->view, flags) < 0) return -1;
+    items->held = 1;
+    if (items->view.format == NULL || strcmp(items->view.format, format) != 0) {
+        PyErr_Format(PyExc_TypeError, "%s must be an array of format '%s'", name, format);
+        return -1;
+    }
+    items->count = items->view.len / items->view.itemsize;
+    return 0;
+}
+
+static void release(Items *items) {
+    if (items->held) PyBuffer_Release(&items->view);
+    items->held = 0;
+}
 
 typedef struct {
-    PyObject *source;
+    Items source, slots, echo, hashes;
     const unsigned char *codes;
     Py_ssize_t code_count;
     Py_ssize_t offsets[MAX_CODES];
     Py_ssize_t offset_count;
-    PyObject *slots;
     Py_ssize_t mask;
-    PyObject *homes;
     PyObject *hash_key;
-    PyObject *echo;
 } Fill;
+
+static void release_all(Fill *fill) {
+    release(&fill->source);
+    release(&fill->slots);
+    release(&fill->echo);
+    release(&fill->hashes);
+}
 
 static int read_offsets(Fill *fill, PyObject *offsets) {
     PyObject *items = PySequence_Fast(offsets, "offsets must be a sequence");
@@ -55,14 +107,17 @@ static int read_offsets(Fill *fill, PyObject *offsets) {
 }
 
 static int parse(Fill *fill, PyObject *args, PyObject *echo) {
-    PyObject *codes, *offsets;
-    if (!PyArg_ParseTuple(args, "O!O!OO!O!O;args must be (source_slots, codes, offsets, slots, "
-                                "homes, hash_key)",
-                          &PyList_Type, &fill->source, &PyBytes_Type, &codes, &offsets,
-                          &PyList_Type, &fill->slots, &PyList_Type, &fill->homes,
+    PyObject *source, *codes, *offsets, *slots, *homes, *hashes;
+    if (!PyArg_ParseTuple(args, "OO!OOOOO;args must be (source_slots, codes, offsets, slots, "
+                                "homes, hashes, hash_key)",
+                          &source, &PyBytes_Type, &codes, &offsets, &slots, &homes, &hashes,
                           &fill->hash_key))
         return -1;
-    Py_ssize_t capacity = PyList_GET_SIZE(fill->slots);
+    if (hold(&fill->source, source, "i", 0, "source_slots") < 0 ||
+        hold(&fill->slots, slots, "i", 1, "slots") < 0 ||
+        hold(&fill->hashes, hashes, "Q", 0, "hashes") < 0)
+        return -1;
+    Py_ssize_t capacity = fill->slots.count;
     if (capacity == 0 || (capacity & (capacity - 1)) != 0) {
         PyErr_SetString(PyExc_ValueError, "the number of slots must be a power of two");
         return -1;
@@ -70,13 +125,13 @@ static int parse(Fill *fill, PyObject *args, PyObject *echo) {
     fill->mask = capacity - 1;
     fill->codes = (const unsigned char *)PyBytes_AS_STRING(codes);
     fill->code_count = PyBytes_GET_SIZE(codes);
-    if (echo == Py_None) {
-        echo = fill->slots;
-    } else if (!PyList_Check(echo) || PyList_GET_SIZE(echo) < capacity) {
-        PyErr_SetString(PyExc_ValueError, "echo must be a list at least as long as slots");
-        return -1;
+    if (echo != Py_None) {
+        if (hold(&fill->echo, echo, "i", 1, "echo") < 0) return -1;
+        if (fill->echo.count < capacity) {
+            PyErr_SetString(PyExc_ValueError, "echo must be at least as long as slots");
+            return -1;
+        }
     }
-    fill->echo = echo;
     return read_offsets(fill, offsets);
 }
 
@@ -86,72 +141,46 @@ static int out_of_range(const char *what) {
 }
 
 /* The slot a key's probe starts at, or -1 with an exception set. */
-static Py_ssize_t home_of(Fill *fill, Py_ssize_t key, PyObject *key_object) {
-    if (key < 0 || key >= PyList_GET_SIZE(fill->homes)) return out_of_range("key of homes");
-    Py_ssize_t home = PyLong_AsSsize_t(PyList_GET_ITEM(fill->homes, key));
-    if (home == -1 && PyErr_Occurred()) return -1;
-    if (home >= 0) {
-        if (home > fill->mask) return out_of_range("home slot");
-        return home;
+static Py_ssize_t home_of(Fill *fill, int32_t key) {
+    if (key <= 0 || key >= fill->hashes.count) return out_of_range("key of hashes");
+    uint64_t hash = ((const uint64_t *)fill->hashes.view.buf)[key];
+    if (hash == 0) {
+        PyObject *asked = PyObject_CallFunction(fill->hash_key, "i", key);
+        if (asked == NULL) return -1;
+        hash = PyLong_AsUnsignedLongLongMask(asked);
+        Py_DECREF(asked);
+        if (hash == (unsigned long long)-1 && PyErr_Occurred()) return -1;
     }
-    PyObject *hash = PyObject_CallOneArg(fill->hash_key, key_object);
-    if (hash == NULL) return -1;
-    unsigned long long bits = PyLong_AsUnsignedLongLongMask(hash);
-    Py_DECREF(hash);
-    if (bits == (unsigned long long)-1 && PyErr_Occurred()) return -1;
-    return (Py_ssize_t)(bits & (unsigned long long)fill->mask);
-}
-
-/* 1 if the slot holds a key, 0 if it is free, -1 on error. */
-static int taken(Fill *fill, Py_ssize_t slot) {
-    if (slot >= PyList_GET_SIZE(fill->slots)) return out_of_range("slot");
-    PyObject *item = PyList_GET_ITEM(fill->slots, slot);
-    return item == zero ? 0 : PyObject_IsTrue(item);
+    return (Py_ssize_t)(hash & (uint64_t)fill->mask);
 }
 
 /* The first free slot from home on, wrapping; -1 with an exception set if there is none. */
 static Py_ssize_t free_slot_from(Fill *fill, Py_ssize_t home) {
+    const int32_t *slots = fill->slots.view.buf;
     for (Py_ssize_t step = 0; step <= fill->mask; step++) {
         Py_ssize_t slot = (home + step) & fill->mask;
-        int full = taken(fill, slot);
-        if (full < 0) return -1;
-        if (!full) return slot;
+        if (slots[slot] == 0) return slot;
     }
     PyErr_SetString(PyExc_ValueError, "no free slot left");
     return -1;
 }
 
-static int store(PyObject *list, Py_ssize_t slot, PyObject *key_object) {
-    if (slot >= PyList_GET_SIZE(list)) return out_of_range("slot");
-    PyObject *old = PyList_GET_ITEM(list, slot);
-    Py_INCREF(key_object);
-    PyList_SET_ITEM(list, slot, key_object);
-    Py_XDECREF(old);
-    return 0;
-}
-
 /* Moves and places one key of the source; 0, or -1 with an exception set. */
-static int place(Fill *fill, PyObject *source_key, Py_ssize_t key) {
+static int place(Fill *fill, int32_t key) {
     if (key < 0 || key >= fill->code_count) return out_of_range("key of codes");
     unsigned char code = fill->codes[key];
-    PyObject *key_object;
     if (code) {
         if (code >= fill->offset_count) return out_of_range("code of offsets");
-        Py_ssize_t offset = fill->offsets[code];
-        if (offset > 0 && key > PY_SSIZE_T_MAX - offset) return out_of_range("moved key");
-        key += offset;
-        key_object = PyLong_FromSsize_t(key);
-        if (key_object == NULL) return -1;
-    } else {
-        key_object = Py_NewRef(source_key);
+        Py_ssize_t moved = key + fill->offsets[code];
+        if (moved <= 0 || moved > INT32_MAX) return out_of_range("moved key");
+        key = (int32_t)moved;
     }
-    Py_ssize_t slot = home_of(fill, key, key_object);
+    Py_ssize_t slot = home_of(fill, key);
     if (slot >= 0) slot = free_slot_from(fill, slot);
-    int result = -1;
-    if (slot >= 0 && store(fill->slots, slot, key_object) == 0)
-        result = fill->echo == fill->slots ? 0 : store(fill->echo, slot, key_object);
-    Py_DECREF(key_object);
-    return result;
+    if (slot < 0) return -1;
+    ((int32_t *)fill->slots.view.buf)[slot] = key;
+    if (fill->echo.held) ((int32_t *)fill->echo.view.buf)[slot] = key;
+    return 0;
 }
 
 static PyObject *filled(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
@@ -160,38 +189,55 @@ static PyObject *filled(PyObject *Py_UNUSED(module), PyObject *const *args, Py_s
         return NULL;
     }
     Fill fill;
-    if (parse(&fill, args[0], nargs == 2 ? args[1] : Py_None) < 0) return NULL;
-    /* The hash callback may change the lists, so every length is read again as it is used. */
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(fill.source); i++) {
-        PyObject *source_key = PyList_GET_ITEM(fill.source, i);
-        if (source_key == zero) continue;
-        Py_ssize_t key = PyLong_AsSsize_t(source_key);
-        if (key == -1 && PyErr_Occurred()) return NULL;
-        if (key == 0) continue;
-        Py_INCREF(source_key);
-        int failed = place(&fill, source_key, key);
-        Py_DECREF(source_key);
-        if (failed) return NULL;
+    memset(&fill, 0, sizeof fill);
+    PyObject *result = NULL;
+    if (parse(&fill, args[0], nargs == 2 ? args[1] : Py_None) == 0) {
+        const int32_t *source = fill.source.view.buf;
+        Py_ssize_t i = 0;
+        for (; i < fill.source.count; i++)
+            if (source[i] && place(&fill, source[i]) < 0) break;
+        if (i == fill.source.count) result = Py_NewRef(PyTuple_GET_ITEM(args[0], 3));
     }
-    return Py_NewRef(fill.slots);
+    release_all(&fill);
+    return result;
+}
+
+static PyObject *hash_window(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *hashes;
+    int left, top, width;
+    if (!PyArg_ParseTuple(args, "Oiii:hash_window", &hashes, &left, &top, &width)) return NULL;
+    if (width <= 0) {
+        PyErr_SetString(PyExc_ValueError, "width must be positive");
+        return NULL;
+    }
+    Items items;
+    if (hold(&items, hashes, "Q", 1, "hashes") < 0) {
+        release(&items);
+        return NULL;
+    }
+    uint64_t *out = items.view.buf;
+    for (Py_ssize_t key = 1; key < items.count; key++) {
+        Py_ssize_t cell = key - 1;
+        out[key] = hash_point((uint32_t)(left + cell % width), (uint32_t)(top + cell / width));
+    }
+    release(&items);
+    Py_RETURN_NONE;
 }
 
 static PyMethodDef methods[] = {
     {"filled", (PyCFunction)(void (*)(void))filled, METH_FASTCALL,
-     "filled(args, echo=None): hash_map._fill_in_python, compiled."},
+     "filled(args, echo=None): hash_map._fill_in_python, compiled, on flat arrays."},
+    {"hash_window", hash_window, METH_VARARGS,
+     "hash_window(hashes, left, top, width): the Wyhash of each cell's point into hashes[1:]."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
     .m_base = PyModuleDef_HEAD_INIT,
     .m_name = "aoc23.zigstd._fill",
-    .m_doc = "The hash map's bulk fill, compiled.",
+    .m_doc = "The hash map's bulk work, compiled, on flat arrays.",
     .m_size = -1,
     .m_methods = methods,
 };
 
-PyMODINIT_FUNC PyInit__fill(void) {
-    zero = PyLong_FromLong(0);
-    if (zero == NULL) return NULL;
-    return PyModule_Create(&module);
-}
+PyMODINIT_FUNC PyInit__fill(void) { return PyModule_Create(&module); }

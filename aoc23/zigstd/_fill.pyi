@@ -1,7 +1,16 @@
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableSequence, Sequence
 
 def filled(
-    args: tuple[list[int], bytes, Sequence[int], list[int], list[int], Callable[[int], int]],
-    echo: list[int] | None = None,
+    args: tuple[
+        MutableSequence[int],
+        bytes,
+        Sequence[int],
+        MutableSequence[int],
+        list[int],
+        Sequence[int],
+        Callable[[int], int],
+    ],
+    echo: MutableSequence[int] | None = None,
     /,
-) -> list[int]: ...
+) -> MutableSequence[int]: ...
+def hash_window(hashes: MutableSequence[int], left: int, top: int, width: int, /) -> None: ...

@@ -9,11 +9,30 @@ the bytes in the buffer hold the points themselves.
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Callable, MutableSequence, Sequence
+
 from aoc23.grid import NOWHERE, Point, Window
+from aoc23.native import compiled_part
 from aoc23.zigstd import wyhash
 
 UNKNOWN = -1
 """In :attr:`KeySpace.homes` lists: a key whose hash has not been computed yet."""
+UNKNOWN_HASH = 0
+"""In :attr:`KeySpace.hashes`: a key whose hash has not been computed yet. (A point whose
+hash is 0 is merely hashed again each time it is asked for.)"""
+
+HashWindow = Callable[[MutableSequence[int], int, int, int], None]
+
+
+def _compiled_hash_window() -> HashWindow | None:
+    compiled: HashWindow | None = compiled_part("aoc23.zigstd._fill", "hash_window")
+    return compiled
+
+
+hash_window = _compiled_hash_window()
+"""Hashes every cell of a window at once, natively, into a flat ``array('Q')`` that the
+compiled fill reads; None (no compiled part) hashes each key in Python when first asked."""
 
 
 class KeySpace:
@@ -21,8 +40,16 @@ class KeySpace:
         self.window = window
         self._outside: dict[Point, int] = {}
         self._outside_points: list[Point] = []
-        self._hashes: list[int] = [UNKNOWN] * (window.cells + 1)
+        self.hashes = self._hashes_of(window)
         self._homes: dict[int, list[int]] = {}
+
+    def _hashes_of(self, window: Window) -> MutableSequence[int]:
+        if hash_window is None:
+            return [UNKNOWN_HASH] * (window.cells + 1)
+        hashes = array("Q", bytes(8 * (window.cells + 1)))
+        if window.cells:
+            hash_window(hashes, window.left, window.top, window.width)
+        return hashes
 
     def key(self, point: Point) -> int:
         """The name of ``point`` (named now if it had none)."""
@@ -31,9 +58,9 @@ class KeySpace:
             return self.window.cell(x, y)
         key = self._outside.get(point)
         if key is None:
-            key = self._outside[point] = len(self._hashes)
+            key = self._outside[point] = len(self.hashes)
             self._outside_points.append(point)
-            self._hashes.append(UNKNOWN)
+            self.hashes.append(UNKNOWN_HASH)
             for homes in self._homes.values():
                 homes.append(UNKNOWN)
         return key
@@ -53,10 +80,10 @@ class KeySpace:
 
     def hash(self, key: int) -> int:
         """``AutoContext(Point2D).hash`` of the key: Wyhash, seed 0, over its eight bytes."""
-        known = self._hashes[key]
-        if known != UNKNOWN:
+        known = self.hashes[key]
+        if known != UNKNOWN_HASH:
             return known
-        value = self._hashes[key] = wyhash.hash_point(*self.point(key))
+        value = self.hashes[key] = wyhash.hash_point(*self.point(key))
         for capacity, homes in self._homes.items():
             homes[key] = value & (capacity - 1)
         return value
@@ -68,7 +95,7 @@ class KeySpace:
         homes = self._homes.get(capacity)
         if homes is None:
             mask = capacity - 1
-            homes = [UNKNOWN if h == UNKNOWN else h & mask for h in self._hashes]
+            homes = [UNKNOWN if h == UNKNOWN_HASH else h & mask for h in self.hashes]
             self._homes[capacity] = homes
         return homes
 
@@ -78,7 +105,9 @@ class KeySpace:
         old = self.window
         assert window.holds(old)
         wider = KeySpace(window)
-        lists = [(self._hashes, wider._hashes)]
+        if hash_window is not None:
+            return wider  # it hashed every cell of its window already
+        lists = [(self.hashes, wider.hashes)]
         for capacity, homes in self._homes.items():
             wider._homes[capacity] = [UNKNOWN] * (window.cells + 1)
             lists.append((homes, wider._homes[capacity]))
@@ -89,7 +118,7 @@ class KeySpace:
                 wide[at : at + old.width] = narrow[start : start + old.width]
         return wider
 
-    def renamed(self, names: list[int], old: KeySpace) -> list[int]:
+    def renamed(self, names: Sequence[int], old: KeySpace) -> list[int]:
         """``names`` of ``old``'s keys (0 for none), as this key space names them, each with
         its hash known."""
         inside = old.window.cells if self.window.holds(old.window) else 0
@@ -104,8 +133,8 @@ class KeySpace:
             ]
         else:
             result = [name and self.key(old.point(name)) for name in names]
-        hashes = self._hashes
+        hashes = self.hashes
         for name in filter(None, result):
-            if hashes[name] == UNKNOWN:
+            if hashes[name] == UNKNOWN_HASH:
                 self.hash(name)
         return result

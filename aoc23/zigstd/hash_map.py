@@ -10,24 +10,27 @@ One allocation per table, aligned to 8, laid out as Zig lays it out for capacity
 Slot = ``hash & (C - 1)``, fingerprint = top 7 bits of the 64-bit Wyhash, linear probing.
 Zig's tombstone (0x01) never appears: nothing here removes a single key.
 
-Python keeps each table as a list of slots too (0 for a free slot, else the key's name in a
-:class:`~aoc23.zigstd._keys.KeySpace`). The operations work on that list; the metadata and key
-bytes it stands for are written into the buffer when something reads the buffer (a dump, a
-snapshot). So every byte anyone sees is the byte Zig would have there, and a round that
-nobody looks at costs no byte writing.
+Python keeps each table as a sequence of slots too (0 for a free slot, else the key's name in
+a :class:`~aoc23.zigstd._keys.KeySpace`): a flat ``array('i')`` that the compiled fill works on,
+or a list when the fill runs in Python (which is faster on lists). The operations work on
+those slots; the metadata and key bytes they stand for are written into the buffer when
+something reads the buffer (a dump, a snapshot). So every byte anyone sees is the byte Zig
+would have there, and a round that nobody looks at costs no byte writing.
 """
 
 from __future__ import annotations
 
-import os
 import struct
-from collections.abc import Callable, Iterator, Sequence
+from array import array
+from collections.abc import Callable, Iterator, MutableSequence, Sequence
 
 from aoc23.errors import AllocatorMisuse
+from aoc23.native import compiled_part
 from aoc23.zigstd._keys import KeySpace
 from aoc23.zigstd.mem import Allocator, Slice, align_forward
 
 Point = tuple[int, int]
+Slots = MutableSequence[int]
 
 HEADER_SIZE = 24
 KEY_SIZE = 8
@@ -76,8 +79,8 @@ class AutoHashMap:
         self.size = 0
         self.available = 0
         self._capacity = 0
-        self._slots: list[int] = []
-        self._owed: list[int] | None = None
+        self._slots: Slots = []
+        self._owed: Slots | None = None
         """Key writes not yet in the buffer, by slot (0: none), in the order they were made."""
         self._stale = False
         """True when the buffer's metadata or keys lag behind the slots."""
@@ -170,7 +173,7 @@ class AutoHashMap:
             return
         owed = self._owed_list()
         if owed is self._slots:
-            owed = self._owed = list(owed)
+            owed = self._owed = owed[:]
         scratch._adopt(fill(scratch._fill_args(self, codes, offsets), owed), self.size)
         self.clear_retaining_capacity()
         slots, wrapped = _reinserted(scratch._slots, self.keys.homes(self._capacity))
@@ -185,7 +188,7 @@ class AutoHashMap:
     def clear_retaining_capacity(self) -> None:
         if self.block is None:
             return
-        self._slots = [0] * self._capacity
+        self._slots = new_slots(self._capacity)
         self.size = 0
         self.available = max_load(self._capacity)
         self._stale = True
@@ -204,11 +207,11 @@ class AutoHashMap:
     def _rekey(self, keys: KeySpace) -> None:
         """Name the keys in ``keys`` from now on (the slots and bytes stay as they are)."""
         owed_is_slots = self._owed is self._slots
-        self._slots = keys.renamed(self._slots, self.keys)
+        self._slots = slots_of(keys.renamed(self._slots, self.keys))
         if owed_is_slots:
             self._owed = self._slots
         elif self._owed is not None:
-            self._owed = keys.renamed(self._owed, self.keys)
+            self._owed = slots_of(keys.renamed(self._owed, self.keys))
         self.keys = keys
 
     # -- the bytes --------------------------------------------------------------------
@@ -251,7 +254,7 @@ class AutoHashMap:
         block.buffer.owe(block.offset, block.length, self._write_bytes)
         self.block = block
         self._capacity = capacity
-        self._slots = [0] * capacity
+        self._slots = new_slots(capacity)
         self._owed = None
         self._stale = True
         self.size = 0
@@ -273,9 +276,9 @@ class AutoHashMap:
         self._owed_list()[slot] = key
         self._stale = True
 
-    def _owed_list(self) -> list[int]:
+    def _owed_list(self) -> Slots:
         if self._owed is None:
-            self._owed = [0] * self._capacity
+            self._owed = new_slots(self._capacity)
         return self._owed
 
     def _put_all_of(self, source: AutoHashMap) -> None:
@@ -299,10 +302,11 @@ class AutoHashMap:
             offsets,
             self._slots,
             self.keys.homes(self._capacity),
+            self.keys.hashes,
             self.keys.hash,
         )
 
-    def _adopt(self, slots: list[int], size: int) -> None:
+    def _adopt(self, slots: Slots, size: int) -> None:
         """Take ``slots``, freshly filled with ``size`` keys, as this (empty) table's content."""
         self._slots = slots
         self.size = size
@@ -322,10 +326,12 @@ class AutoHashMap:
             raise AllocatorMisuse(f"{action} on a hash map that has no table")
 
 
-_FillArgs = tuple[list[int], bytes, Sequence[int], list[int], list[int], Callable[[int], int]]
+_FillArgs = tuple[
+    Slots, bytes, Sequence[int], Slots, list[int], Sequence[int], Callable[[int], int]
+]
 
 
-def _fill_in_python(args: _FillArgs, echo: list[int] | None = None) -> list[int]:
+def _fill_in_python(args: _FillArgs, echo: Slots | None = None) -> Slots:
     """``slots``, the slots of an empty table, after ``put_assume_capacity`` of each key of
     ``source_slots`` in slot order, moved by its code. The moved keys must all differ, so
     that no key finds itself already there, and the home of every key of ``source_slots``
@@ -336,7 +342,7 @@ def _fill_in_python(args: _FillArgs, echo: list[int] | None = None) -> list[int]
     not move and whose home slot is free costs about fifteen bytecodes, and the search for
     a free slot past an occupied home is done by ``list.index``. ``aoc23/zigstd/_fill.c``
     is the same function compiled (see :data:`fill`)."""
-    source_slots, codes, offsets, slots, homes, hash_key = args
+    source_slots, codes, offsets, slots, homes, _, hash_key = args
     mask = len(slots) - 1
     if echo is None:
         echo = slots
@@ -359,18 +365,14 @@ def _fill_in_python(args: _FillArgs, echo: list[int] | None = None) -> list[int]
     return slots
 
 
-def _compiled_fill() -> Callable[[_FillArgs, list[int] | None], list[int]] | None:
+Fill = Callable[[_FillArgs, Slots | None], Slots]
+
+
+def _compiled_fill() -> Fill | None:
     """The compiled twin of :func:`_fill_in_python`, unless it was not built (no C compiler
-    at install time) or ``AOC23_PURE_PYTHON`` is set to a true value (anything but empty,
-    0, no, false or off)."""
-    chosen = os.environ.get("AOC23_PURE_PYTHON", "").strip().lower()
-    if chosen not in ("", "0", "no", "false", "off"):
-        return None
-    try:
-        from aoc23.zigstd._fill import filled
-    except ImportError:
-        return None
-    return filled
+    at install time) or ``AOC23_PURE_PYTHON`` asks for Python (see :mod:`aoc23.native`)."""
+    compiled: Fill | None = compiled_part("aoc23.zigstd._fill", "filled")
+    return compiled
 
 
 fill = _compiled_fill() or _fill_in_python
@@ -379,8 +381,22 @@ fill = _compiled_fill() or _fill_in_python
 FILL_KIND = "Python" if fill is _fill_in_python else "compiled"
 """Which fill the tables started with, as ``aoc23 --version`` says it."""
 
+_FREE_SLOT = array("i", [FREE]) if fill is not _fill_in_python else [FREE]
 
-def _reinserted(slots: list[int], homes: list[int]) -> tuple[list[int], list[int]]:
+
+def new_slots(capacity: int) -> Slots:
+    """The slots of an empty table: an ``array('i')`` for the compiled fill, else a list."""
+    return _FREE_SLOT * capacity
+
+
+def slots_of(keys: Sequence[int]) -> Slots:
+    """``keys`` as the fill's kind of slots."""
+    slots = new_slots(0)
+    slots.extend(keys)
+    return slots
+
+
+def _reinserted(slots: Slots, homes: list[int]) -> tuple[Slots, list[int]]:
     """The slots of an empty table of the same capacity after putting each key of ``slots``
     in slot order, and the slots where the two may differ.
 
@@ -389,17 +405,17 @@ def _reinserted(slots: list[int], homes: list[int]) -> tuple[list[int], list[int
     home up to its own is taken by keys that arrived before it, and its own is still free.
     """
     capacity = len(slots)
-    result = list(slots)
+    result = slots[:]
     if not (slots[0] and slots[-1]):
         return result, []
     head = slots.index(0)
     tail = capacity
     while slots[tail - 1]:
         tail -= 1
-    result[:head] = [0] * head
-    result[tail:] = [0] * (capacity - tail)
+    result[:head] = new_slots(head)
+    result[tail:] = new_slots(capacity - tail)
     mask = capacity - 1
-    for key in slots[:head] + slots[tail:]:
+    for key in [*slots[:head], *slots[tail:]]:
         slot = homes[key]
         while result[slot]:
             slot = (slot + 1) & mask
