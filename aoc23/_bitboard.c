@@ -5,10 +5,11 @@
    aoc23.grid.Window: row by row from 1, so cell c is row (c - 1) / width, column
    (c - 1) % width. Column j of a row is bit j % 64 of the row's word j / 64.
 
-   Each row has a zero word on either side and the grid a zero row above and below, so the
-   rules read neighbours without a bounds check. A round is played only when no elf stands
-   on the outermost rows and columns (step refuses otherwise: the caller widens the grid
-   first), so no elf ever lands outside the window, and the bits past the width stay 0.
+   A guard word, always 0, comes before each row (so it also follows the row before), and a
+   guard row above and below the grid, so the rules read neighbours without a bounds check.
+   A round is played only when no elf stands on the outermost rows and columns (step refuses
+   otherwise: the caller widens the grid first), so no elf ever lands outside the window, and
+   the bits past the width stay 0.
 
    Methods: cells() lists the elves' cells in cell order; rim() says on which sides an elf
    stands on the outermost tiles (1 top, 2 bottom, 4 left, 8 right, or-ed); widened(top,
@@ -35,7 +36,7 @@ typedef struct {
     PyObject_HEAD
     Py_ssize_t width, height;
     Py_ssize_t words;  /* per row, guards left out */
-    Py_ssize_t stride; /* words + 2 */
+    Py_ssize_t stride; /* words + 1 */
     Word *elves;       /* a plane of plane_size() words */
     Word *go[SIDES];   /* the elves that go each way this round: a plane for each side */
 } Grid;
@@ -76,7 +77,8 @@ static inline Word from_east(const Word *row, Py_ssize_t w) {
 
 /* ---- the grid --------------------------------------------------------------------------- */
 
-/* Word 0 of a row of a plane; rows -1 and height and words -1 and `words` are the guards. */
+/* Word 0 of a row of a plane. Rows -1 and height are guards, and so is word -1 of each row,
+   which is also word `words` of the row before. */
 static inline Word *row_of(const Grid *grid, Word *plane, Py_ssize_t row) {
     return plane + (row + 1) * grid->stride + 1;
 }
@@ -97,7 +99,7 @@ static int size_fits(Py_ssize_t width, Py_ssize_t height) {
     const Py_ssize_t plane_rows = PY_SSIZE_T_MAX / (Py_ssize_t)((1 + SIDES) * sizeof(Word));
     return width >= 1 && height >= 1 && width <= MAX_SIDE && height <= MAX_SIDE &&
            height <= (PY_SSIZE_T_MAX - 1) / width &&
-           height + 3 <= plane_rows / (words_for(width) + 2);
+           height + 3 <= plane_rows / (words_for(width) + 1);
 }
 
 static Grid *grid_alloc(PyTypeObject *type, Py_ssize_t width, Py_ssize_t height) {
@@ -111,7 +113,7 @@ static Grid *grid_alloc(PyTypeObject *type, Py_ssize_t width, Py_ssize_t height)
     grid->width = width;
     grid->height = height;
     grid->words = words_for(width);
-    grid->stride = grid->words + 2;
+    grid->stride = grid->words + 1;
     int failed = (grid->elves = PyMem_Calloc(plane_size(grid), sizeof(Word))) == NULL;
     for (int side = 0; side < SIDES; side++)
         failed |= (grid->go[side] = PyMem_Calloc(plane_size(grid), sizeof(Word))) == NULL;
@@ -289,11 +291,11 @@ static inline void choose(Word elves, const Word blocked[SIDES], int first, Word
     }
 }
 
-/* A round's view of a grid: the planes from row 0's left guard word on, and the sizes.
-   Copied out of the grid, they are plainly not changed by the stores into the planes (a Word
-   may alias a Py_ssize_t), so the compiler keeps them in registers. Rows follow each other
-   in a plane, guard words between them, so most of a round runs along a plane as along one
-   long row: a guard word is 0 on either side of a row, and stays 0. */
+/* A round's view of a grid: the planes from row 0's guard word on, and the sizes. Copied
+   out of the grid, they are plainly not changed by the stores into the planes (a Word may
+   alias a Py_ssize_t), so the compiler keeps them in registers. Rows follow each other in a
+   plane, a guard word between them, so most of a round runs along a plane as along one long
+   row: no elf stands next to a guard word (the rim is empty), so it stays 0. */
 typedef struct {
     Py_ssize_t width, height, words, stride, length; /* length: height * stride */
     Word *elves, *go[SIDES];
