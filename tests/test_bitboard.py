@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tracemalloc
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -284,6 +286,34 @@ def test_the_widest_compiled_grid_steps() -> None:
     assert moved and len(codes) == 3 * width + 1
     assert (codes[middle], codes[middle + 1]) == (3, 4)
     assert grid.cells() == [middle - 1, middle + 2]
+
+
+@needs_compiled
+def test_the_compiled_grid_keeps_no_memory_it_does_not_hand_back() -> None:
+    def churn() -> None:
+        grid = CompiledGrid(130, 40, range(131, 130 * 39, 3))
+        for index in range(20):
+            if grid.rim():
+                grid = grid.widened(8, 8, 8, 8)
+            grid.step(index)
+            grid.cells()
+        for cells in ([0], [10**6], ["x"], raising()):
+            with suppress(IndexError, TypeError, RuntimeError):
+                CompiledGrid(130, 40, cells)
+        with suppress(ValueError):
+            grid.widened(-1, 0, 0, 0)
+
+    churn()
+    tracemalloc.start()
+    try:
+        churn()
+        first, _ = tracemalloc.get_traced_memory()
+        for _ in range(20):
+            churn()
+        last, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert last - first < 4096
 
 
 # -- which engine runs ------------------------------------------------------------------------
