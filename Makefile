@@ -32,9 +32,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet 'pip>=22.1'
 
-# The install also compiles aoc23/zigstd/_fill.c (optional: without a C compiler the fill runs
-# in Python), so a change to it reinstalls too.
-NATIVE := aoc23/zigstd/_fill.c
+# The install also compiles aoc23/zigstd/_fill.c and aoc23/_bitboard.c (optional: without a C
+# compiler the fill and the rules run in Python), so a change to either reinstalls too.
+NATIVE := aoc23/zigstd/_fill.c aoc23/_bitboard.c
 
 $(RUN_STAMP): pyproject.toml $(NATIVE) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet $(EDITABLE) .
@@ -49,7 +49,7 @@ run: $(RUN_STAMP) ## Run the blog's program on the bundled input: its memuse lin
 
 test: lint unit ## Lint, type-check and run every test (real-Zig comparisons included)
 
-lint: $(TEST_STAMP) ## ruff and mypy --strict on the package; warnings of the C fill are errors
+lint: $(TEST_STAMP) ## ruff and mypy --strict on the package; warnings of the C code are errors
 	$(BIN)/ruff check aoc23 tests bench
 	$(BIN)/ruff format --check aoc23 tests bench
 	$(BIN)/mypy aoc23
@@ -96,6 +96,6 @@ $(RELEASES_DIR)/%/.installed:
 zig-releases: $(TEST_STAMP) $(RELEASE_STAMPS) ## Every Zig release 0.11.0-0.17.1 against 0.11.0, measured; rewrites bench/releases.json
 	$(BIN)/python bench/zig_releases.py --venvs $(RELEASES_DIR) --epochs --json bench/releases.json
 
-clean: ## Remove the virtual environment, the caches and the compiled fill
+clean: ## Remove the virtual environment, the caches and the compiled fill and rules
 	rm -rf $(VENV) $(LATEST_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis zig/.cache zig/out
-	rm -rf build aoc23/zigstd/_fill.*.so
+	rm -rf build aoc23/zigstd/_fill.*.so aoc23/_bitboard.*.so

@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 import click
 
 from aoc23 import render
+from aoc23.bitboard import RULES_KIND
 from aoc23.errors import Aoc23Error, OutOfMemory, OutputError, PuzzleInputError, shown_path
 from aoc23.render.progress import RoundProgress, Waiting, is_terminal
 from aoc23.simulation import PART1_ROUNDS, Answer, run
@@ -469,7 +470,8 @@ class _Funnel(click.Group):
 
 @click.group(cls=_Funnel, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
-    package_name="aoc23", message=f"%(prog)s, version %(version)s (hash map fill: {FILL_KIND})"
+    package_name="aoc23",
+    message=f"%(prog)s, version %(version)s (rules: {RULES_KIND}, hash map fill: {FILL_KIND})",
 )
 def main() -> None:
     """See how Zig's FixedBufferAllocator "leaks" in the Advent of Code 2022 day 23 solver.

@@ -349,14 +349,18 @@ def test_help_and_solve_start_without_what_they_do_not_draw(args: tuple[str, ...
 
 
 @pytest.mark.parametrize("pure_python", ["", "1"])
-def test_version_says_which_fill_the_tables_use(pure_python: str) -> None:
+def test_version_says_which_rules_and_fill_run(pure_python: str) -> None:
     environment = {**os.environ, "AOC23_PURE_PYTHON": pure_python}
     done = subprocess.run(
         [sys.executable, "-m", "aoc23", "--version"], env=environment, capture_output=True
     )
-    compiled = importlib.util.find_spec("aoc23.zigstd._fill") is not None
-    kind = "compiled" if compiled and not pure_python else "Python"
-    expected = f"aoc23, version {version('aoc23')} (hash map fill: {kind})\n"
+
+    def kind(module: str) -> str:
+        compiled = importlib.util.find_spec(module) is not None
+        return "compiled" if compiled and not pure_python else "Python"
+
+    rules, fill = kind("aoc23._bitboard"), kind("aoc23.zigstd._fill")
+    expected = f"aoc23, version {version('aoc23')} (rules: {rules}, hash map fill: {fill})\n"
     assert done.stdout.decode() == expected
 
 
