@@ -17,11 +17,11 @@ sit in a :class:`Grid`, made by one of two engines:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from typing import NamedTuple, Protocol
 
 from aoc23.grid import Point, Window
+from aoc23.native import compiled_part
 
 STAY = 0
 """In :attr:`Moves.codes`: the elf stayed (or no elf is there). Codes 1, 2, 3 and 4 are a
@@ -219,22 +219,11 @@ def _rim(width: int, height: int) -> tuple[int, int, int, int]:
     )
 
 
-def _pure_python_asked() -> bool:
-    """``AOC23_PURE_PYTHON`` set to a true value (anything but empty, 0, no, false or off)."""
-    chosen = os.environ.get("AOC23_PURE_PYTHON", "").strip().lower()
-    return chosen not in ("", "0", "no", "false", "off")
-
-
 def _compiled_rules() -> Engine | None:
     """The compiled engine, unless it was not built (no C compiler at install time) or
-    ``AOC23_PURE_PYTHON`` asks for Python."""
-    if _pure_python_asked():
-        return None
-    try:
-        from aoc23._bitboard import Grid as CompiledGrid
-    except ImportError:
-        return None
-    return CompiledGrid
+    ``AOC23_PURE_PYTHON`` asks for Python (see :mod:`aoc23.native`)."""
+    compiled: Engine | None = compiled_part("aoc23._bitboard", "Grid")
+    return compiled
 
 
 rules: Engine = _compiled_rules() or BigIntGrid

@@ -1,6 +1,7 @@
 """The two ways aoc23 can work, for tests that run both in one process: with its compiled
-parts (flat arrays, hashes made natively, the compiled fill) or with their Python twins
-(lists, hashes made when first asked for, the Python fill), as ``AOC23_PURE_PYTHON=1`` runs.
+parts (flat arrays, hashes made natively, the compiled fill and rules) or with their Python twins
+(lists, hashes made when first asked for, the Python fill, the big-int rules), as
+``AOC23_PURE_PYTHON=1`` runs.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from unittest import mock
 
 import pytest
 
+from aoc23 import bitboard
 from aoc23.native import compiled_part
 from aoc23.zigstd import _keys, hash_map
 
 COMPILED_FILL = compiled_part("aoc23.zigstd._fill", "filled")
 COMPILED_HASH_WINDOW = compiled_part("aoc23.zigstd._fill", "hash_window")
-COMPILED_BUILT = COMPILED_FILL is not None and COMPILED_HASH_WINDOW is not None
+COMPILED_RULES = compiled_part("aoc23._bitboard", "Grid")
+COMPILED_BUILT = None not in (COMPILED_FILL, COMPILED_HASH_WINDOW, COMPILED_RULES)
 
 KINDS = [
     pytest.param("python", id="python"),
@@ -38,6 +41,7 @@ def working(kind: str) -> Iterator[None]:
         (hash_map, "fill"): COMPILED_FILL if compiled else hash_map._fill_in_python,
         (hash_map, "_FREE_SLOT"): array("i", [0]) if compiled else [0],
         (_keys, "hash_window"): COMPILED_HASH_WINDOW if compiled else None,
+        (bitboard, "rules"): COMPILED_RULES if compiled else bitboard.BigIntGrid,
     }
     with ExitStack() as stack:
         for (owner, name), value in patches.items():

@@ -341,17 +341,6 @@ def test_the_python_rules_are_chosen_when_the_compiled_ones_are_missing(
     assert bitboard._compiled_rules() is None
 
 
-@pytest.mark.parametrize(
-    ("value", "python"),
-    [("1", True), ("yes", True), ("0", False), ("", False), ("no", False), (" Off ", False)],
-)
-def test_the_python_rules_are_chosen_when_asked_for(
-    monkeypatch: pytest.MonkeyPatch, value: str, python: bool
-) -> None:
-    monkeypatch.setenv("AOC23_PURE_PYTHON", value)
-    assert (bitboard._compiled_rules() is None) is (python or CompiledGrid is None)
-
-
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_board_uses_the_engine_it_is_given(engine: Engine) -> None:
     board = Board(Window(0, 0, 3, 3), [5], engine)

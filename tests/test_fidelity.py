@@ -65,20 +65,9 @@ def test_the_python_twins_agree_with_zig_too(strategy: str, binary: Path) -> Non
     """Every other test here runs the compiled parts when they were built; this one their
     Python twins, the reference."""
     with working("python"):
+        assert isinstance(bitboard.Board.around([(0, 0)])._grid, bitboard.BigIntGrid)
         check(fidelity.Case(INPUTS / "blog-70x70.txt", strategy, BIG // 2, 10), binary)
         check(fidelity.Case(INPUTS / "example.txt", strategy, 20_000, None), binary)
-
-
-@pytest.mark.parametrize("strategy", list(STRATEGIES))
-def test_the_rules_in_python_agree_with_zig_too(
-    strategy: str, binary: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Every other test here runs the compiled rules when they were built; this one the
-    reference, the big-int rules of aoc23/bitboard.py."""
-    monkeypatch.setattr(bitboard, "rules", bitboard.BigIntGrid)
-    assert isinstance(bitboard.Board.around([(0, 0)])._grid, bitboard.BigIntGrid)
-    check(fidelity.Case(INPUTS / "blog-70x70.txt", strategy, BIG // 2, 10), binary)
-    check(fidelity.Case(INPUTS / "example.txt", strategy, 20_000, None), binary)
 
 
 # -- generated inputs: sizes 1x1 to 120x120, densities 0.05 to 0.9, odd shapes ------------

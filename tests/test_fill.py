@@ -231,14 +231,3 @@ def test_the_python_fill_is_chosen_when_the_compiled_one_is_missing(
     monkeypatch.delenv("AOC23_PURE_PYTHON", raising=False)
     monkeypatch.setitem(sys.modules, "aoc23.zigstd._fill", None)
     assert hash_map._compiled_fill() is None
-
-
-@pytest.mark.parametrize(
-    ("value", "python"),
-    [("1", True), ("yes", True), ("0", False), ("", False), ("no", False), (" Off ", False)],
-)
-def test_the_python_fill_is_chosen_when_asked_for(
-    monkeypatch: pytest.MonkeyPatch, value: str, python: bool
-) -> None:
-    monkeypatch.setenv("AOC23_PURE_PYTHON", value)
-    assert (hash_map._compiled_fill() is None) is (python or compiled is None)
