@@ -3,7 +3,8 @@
 Every command runs --runs times, the commands taking turns, and the table gives the median
 and the spread (slowest minus fastest) of the wall time and the peak memory (max RSS) of
 each. Ratios are of medians measured in this same run. aoc23 runs twice per strategy: with
-the compiled fill (aoc23/zigstd/_fill.c, when it was built) and with AOC23_PURE_PYTHON=1.
+its compiled parts (the rules, aoc23/_bitboard.c, and the hash map's fill and hashes,
+aoc23/zigstd/_fill.c, when they were built) and with AOC23_PURE_PYTHON=1, their Python twins.
 Then a scaling series (generated inputs from 35x35 to 280x280, a fixed number of rounds,
 timed inside the process) and the start-up time.
 
@@ -55,7 +56,7 @@ AOC23 = [sys.executable, "-m", "aoc23"]
 SERIES = (35, 70, 140, 280)
 SERIES_ROUNDS = 100
 PURE_PYTHON = "AOC23_PURE_PYTHON"
-PYTHON_FILL = " (Python fill)"
+PYTHON_TWINS = " (Python twins)"
 FLOOR = "floor"
 
 
@@ -65,8 +66,11 @@ class Command:
     env: dict[str, str] = field(default_factory=dict)
 
 
-def compiled_fill_built() -> bool:
-    return importlib.util.find_spec("aoc23.zigstd._fill") is not None
+COMPILED_PARTS = ("aoc23._bitboard", "aoc23.zigstd._fill")
+
+
+def compiled_parts_built() -> bool:
+    return all(importlib.util.find_spec(part) is not None for part in COMPILED_PARTS)
 
 
 @functools.cache
@@ -153,8 +157,8 @@ def part2(zig: Path, floor: Path | None, runs: int) -> dict[str, dict[str, float
         commands[f"zig {strategy}"] = Command(zig_argv)
         argv = [*AOC23, "solve", str(BLOG), "--part", "2", "--strategy", strategy]
         commands[f"aoc23 {strategy}"] = Command([*argv, "--buffer-size", size])
-        if compiled_fill_built():
-            commands[f"aoc23 {strategy}{PYTHON_FILL}"] = Command(
+        if compiled_parts_built():
+            commands[f"aoc23 {strategy}{PYTHON_TWINS}"] = Command(
                 [*argv, "--buffer-size", size], {PURE_PYTHON: "1"}
             )
     results = take_turns(commands, runs)
@@ -247,14 +251,15 @@ def table(results: dict[str, object]) -> str:
     floor = part.get(FLOOR)
     floor_head = " aoc23 / floor |" if floor else ""
     floor_rule = "---|" if floor else ""
-    fill = (
-        "the compiled fill (`aoc23/zigstd/_fill.c`)"
-        if results["compiled_fill"]
-        else "the fill in Python: the compiled fill was not built"
+    parts = (
+        "its compiled parts (the rules, `aoc23/_bitboard.c`; the fill and the hashes,"
+        " `aoc23/zigstd/_fill.c`)"
+        if results["compiled_parts"]
+        else "the Python twins: the compiled parts were not built"
     )
     lines = [
         f"Part 2 of `inputs/blog-70x70.txt` (1043 rounds), {results['runs']} runs each,"
-        f" taking turns ({results['machine']}); aoc23 with {fill}:",
+        f" taking turns ({results['machine']}); aoc23 with {parts}:",
         "",
         "Times are medians, with the spread (slowest minus fastest) in brackets; the last"
         " ratio is of the fastest runs, the least disturbed by the machine.",
@@ -270,19 +275,19 @@ def table(results: dict[str, object]) -> str:
         memory = f"{_mib(zig['peak_rss_mib'])} / {_mib(ours['peak_rss_mib'])} MiB"
         cells = [strategy, _time(zig), timing, ratio, *against_floor, speedup, memory, fastest]
         lines.append("| " + " | ".join(cells) + " |")
-    if results["compiled_fill"]:
+    if results["compiled_parts"]:
         lines += [
             "",
-            f"The same with `{PURE_PYTHON}=1`, the fill in Python (what a machine without a C"
-            " compiler runs):",
+            f"The same with `{PURE_PYTHON}=1`: the rules, the fill and the hashes in Python"
+            " (what a machine without a C compiler runs):",
             "",
-            "| strategy | aoc23, Python fill | aoc23 / Zig |"
+            "| strategy | aoc23, Python twins | aoc23 / Zig |"
             + floor_head
             + " plain Python / aoc23 | aoc23 / Zig, fastest runs |",
             "|---|---|---|" + floor_rule + "---|---|",
         ]
         for strategy in STRATEGIES:
-            zig, ours = part[f"zig {strategy}"], part[f"aoc23 {strategy}{PYTHON_FILL}"]
+            zig, ours = part[f"zig {strategy}"], part[f"aoc23 {strategy}{PYTHON_TWINS}"]
             cells = [strategy, *_against(ours, zig, plain, floor)]
             lines.append("| " + " | ".join(cells) + " |")
     lines += [
@@ -397,7 +402,7 @@ def main() -> None:
         results: dict[str, object] = {
             "runs": args.runs,
             "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}",
-            "compiled_fill": compiled_fill_built(),
+            "compiled_parts": compiled_parts_built(),
             "floor": floor is not None,
             "floor_checksums": checksums,
             "part2": part2(zig, floor, args.runs),
