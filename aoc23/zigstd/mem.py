@@ -214,11 +214,28 @@ class RawAllocator(Protocol):
         ...
 
 
-class Allocator:
-    """``std.mem.Allocator``'s typed front end, for byte slices."""
+class CallSite:
+    """Which part of the program is calling its allocators right now: set :attr:`name`
+    before the calls, and back to None (the program's ``main``) after. An
+    :class:`Allocator` given this call site names it in the OutOfMemory it raises; a
+    traced allocator names :meth:`current` in its events."""
 
-    def __init__(self, raw: RawAllocator) -> None:
+    __slots__ = ("name",)
+
+    def __init__(self) -> None:
+        self.name: str | None = None
+
+    def current(self) -> str:
+        return self.name or "main"
+
+
+class Allocator:
+    """``std.mem.Allocator``'s typed front end, for byte slices. ``site``, when given, names
+    the caller in any OutOfMemory (see :class:`CallSite`)."""
+
+    def __init__(self, raw: RawAllocator, site: CallSite | None = None) -> None:
         self.raw = raw
+        self.site = site
 
     def alloc(self, n: int, log2_align: int = 0) -> Slice:
         """``alignedAlloc(u8, 1 << log2_align, n)``; the new bytes read 0xAA."""
@@ -227,13 +244,15 @@ class Allocator:
         block = self.raw.alloc(n, log2_align)
         if block is None:
             refused = self.raw.refusal(n, log2_align)
-            raise OutOfMemory(
+            error = OutOfMemory(
                 refused.size,
                 refused.alignment,
                 end_index=refused.used if refused.capacity is not None else None,
                 buffer_len=refused.capacity,
                 for_block=refused.for_block,
             )
+            error.site = None if self.site is None else self.site.name
+            raise error
         assert block.buffer is not None
         block.buffer.undefine(block.offset, block.length)
         return block
