@@ -8,6 +8,7 @@ import re
 import signal
 import stat
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
@@ -346,12 +347,38 @@ def _too_large() -> PuzzleInputError:
     )
 
 
+FLUSH_INTERVAL = 0.1
+"""Seconds a line written by :func:`_emit` may wait in stdout's buffer while more follow."""
+_next_flush = 0.0
+"""When :func:`_emit` flushes stdout next (``time.monotonic``)."""
+
+
 def _emit(line: str) -> None:
-    """One line to stdout, flushed at once so a script reading live sees it."""
-    with _reader_may_leave():
+    """One line to stdout. A terminal shows it at once (the stream is line-buffered there);
+    a pipe or a file gets the first line at once and the others at most
+    :data:`FLUSH_INTERVAL` seconds late, and every line before the command ends and before
+    anything it says on stderr (see :meth:`_Funnel.invoke`)."""
+    global _next_flush
+    try:
         stdout = _stdout()
         stdout.write(line + "\n")
+        now = time.monotonic()
+        if now >= _next_flush:
+            _next_flush = now + FLUSH_INTERVAL
+            stdout.flush()
+    except OSError as error:
+        _output_failed(error)
+
+
+def _flush_stdout() -> None:
+    """Write out whatever stdout still holds (unless it is closed or already failed)."""
+    stdout = sys.stdout
+    if stdout is None or getattr(stdout, "closed_stream", False):
+        return
+    try:
         stdout.flush()
+    except OSError as error:
+        _output_failed(error)
 
 
 def _stdout() -> IO[str]:
@@ -375,13 +402,24 @@ class _GuardedStdout:
     def write(self, text: str) -> int:
         if isinstance(text, str) and not text:
             return 0  # click probes with "" (and with b"", which must stay a TypeError)
-        with self._guarded() as stream:
+        if self.failure is not None:
+            raise self.failure
+        stream = _stdout_or_fail(self._stream)
+        try:
             return stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise self._failed(error) from None
 
     def flush(self) -> None:
         if self._stream is not None and self.failure is None:
-            with self._guarded() as stream:
-                stream.flush()
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                raise
+            except OSError as error:
+                raise self._failed(error) from None
 
     def isatty(self) -> bool:
         return self._stream is not None and self._stream.isatty()
@@ -389,21 +427,10 @@ class _GuardedStdout:
     def __getattr__(self, name: str) -> Any:
         return getattr(_stdout_or_fail(self._stream), name)
 
-    @contextmanager
-    def _guarded(self) -> Iterator[IO[str]]:
-        if self.failure is not None:
-            raise self.failure
-        stream = _stdout_or_fail(self._stream)
-        try:
-            yield stream
-        except BrokenPipeError:
-            raise
-        except OSError as error:
-            _silence_stdout()
-            self.failure = OutputError(
-                f"cannot write to standard output: {error.strerror or error}"
-            )
-            raise self.failure from None
+    def _failed(self, error: OSError) -> OutputError:
+        _silence_stdout()
+        self.failure = OutputError(f"cannot write to standard output: {error.strerror or error}")
+        return self.failure
 
 
 def _stdout_or_fail(stream: IO[str] | None) -> IO[str]:
@@ -430,16 +457,20 @@ def _guard_standard_streams() -> None:
 
 @contextmanager
 def _reader_may_leave() -> Iterator[None]:
-    """End quietly with status 141 when stdout's reader has gone (``| head``); any other
-    failure to write stdout (a full disk) is an :class:`OutputError`."""
+    """Writes to stdout, ended as :func:`_output_failed` says if one fails."""
     try:
         yield
-    except BrokenPipeError:
-        _silence_stdout()
-        sys.exit(EXIT_BROKEN_PIPE)
     except OSError as error:
-        _silence_stdout()
-        raise OutputError(f"cannot write to standard output: {error.strerror or error}") from None
+        _output_failed(error)
+
+
+def _output_failed(error: OSError) -> NoReturn:
+    """End quietly with status 141 when stdout's reader has gone (``| head``); any other
+    failure to write stdout (a full disk) is an :class:`OutputError`."""
+    _silence_stdout()
+    if isinstance(error, BrokenPipeError):
+        sys.exit(EXIT_BROKEN_PIPE)
+    raise OutputError(f"cannot write to standard output: {error.strerror or error}") from None
 
 
 def _say(line: str) -> None:
@@ -462,7 +493,10 @@ class _Funnel(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                _flush_stdout()  # every line printed, before any error goes to stderr
         except Aoc23Error as error:
             _fail(_error_lines(error), error.exit_code)
 
