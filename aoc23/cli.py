@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
-from pathlib import Path
 from types import FrameType
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
@@ -657,6 +656,8 @@ def verify(input_file: str | None, strategy: str, settings: Settings, rounds: in
       aoc23 verify inputs/example.txt --part 2 --parse grow --free-input
       aoc23 verify inputs/example.txt --zig 0.17   (with ziglang 0.17.1 installed)
     """
+    from pathlib import Path
+
     from aoc23 import fidelity, reference
 
     zig = settings.zig.version
@@ -829,6 +830,8 @@ class _TracePlan:
             return "the bundled blog-70x70.txt"
         if self.input_file == "-":
             return "standard input"
+        from pathlib import Path
+
         return shown_path(Path(self.input_file).name)
 
     def what_ifs(self) -> tuple[str, ...]:
