@@ -11,9 +11,8 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, replace
 from types import FrameType
-from typing import IO, TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import click
 
@@ -793,7 +792,7 @@ def trace(
     )
     text = _load(input_file, settings, strategy)
     if _read_in_part(text, settings, strategy):
-        plan = replace(plan, compare=False, bytes_read=len(text))
+        plan = plan._replace(compare=False, bytes_read=len(text))
     with _TraceProgress(plan.rounds, streaming=output_format != "rich") as progress:
         if output_format == "json":
             result = _trace_json(text, plan, progress)
@@ -810,8 +809,7 @@ def trace(
     sys.exit(1 if result.failure else 0)
 
 
-@dataclass(frozen=True)
-class _TracePlan:
+class _TracePlan(NamedTuple):
     """What one ``aoc23 trace`` runs."""
 
     strategy: str
@@ -941,7 +939,7 @@ def _trace_csv(text: bytes, plan: _TracePlan, progress: _TraceProgress) -> analy
     _emit(machine.csv_header())
     return _run_trace(
         text,
-        replace(plan, compare=False),
+        plan._replace(compare=False),
         progress,
         on_record=lambda record: _emit(machine.csv_row(record)),
     )

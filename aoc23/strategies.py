@@ -11,7 +11,7 @@ in where ``new_cells`` lives and how the old table goes away.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Literal, NamedTuple, TypeVar
 
 from aoc23 import puzzle
 from aoc23.bitboard import Board
@@ -35,8 +35,7 @@ DEFAULT_TEMP_SIZE = 40_000
 """The blog's ``temp_buf: [40000]u8``."""
 
 
-@dataclass(frozen=True)
-class Addresses:
+class Addresses(NamedTuple):
     """Where the simulated buffers start. Only each base modulo 8 changes what is printed
     (alignment padding); the full addresses appear inside table headers."""
 
@@ -45,6 +44,8 @@ class Addresses:
     temp: int = 0x7FD0_0000_0000
     pages: int = 0x7F00_0000_0000
 
+
+DEFAULT_ADDRESSES = Addresses()
 
 Raw = TypeVar("Raw", bound=RawAllocator)
 
@@ -60,7 +61,7 @@ class Settings:
 
     buffer_size: int = DEFAULT_BUFFER_SIZE
     temp_size: int = DEFAULT_TEMP_SIZE
-    addresses: Addresses = Addresses()
+    addresses: Addresses = DEFAULT_ADDRESSES
     read: ReadMode = "readfile"
     parse: ParseMode = "reserve"
     free_input: bool = False
@@ -78,8 +79,7 @@ FREE_INPUT_SITE = "the input (freed after parsing)"
 AllocatorKind = Literal["fixed", "pages", "arena"]
 
 
-@dataclass(frozen=True)
-class AllocatorSpec:
+class AllocatorSpec(NamedTuple):
     """One allocator a strategy uses, under the name its trace events carry.
 
     ``sized_by`` names the setting that sizes its buffer (None: the page allocator and an

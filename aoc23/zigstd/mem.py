@@ -12,8 +12,7 @@ Two levels, as in Zig:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from aoc23.errors import OutOfMemory
 
@@ -165,8 +164,7 @@ class Buffer:
                 pay()
 
 
-@dataclass(frozen=True, slots=True)
-class Slice:
+class Slice(NamedTuple):
     """``[]u8``: ``length`` bytes at ``offset`` in ``buffer`` (None for zero-length slices)."""
 
     buffer: Buffer | None
@@ -186,8 +184,7 @@ class Slice:
         return self.offset + self.length
 
 
-@dataclass(frozen=True, slots=True)
-class Refusal:
+class Refusal(NamedTuple):
     """A request an allocator refused, and how full it was: for an allocator built on
     another (an arena), the innermost request that was refused."""
 
