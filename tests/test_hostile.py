@@ -190,21 +190,23 @@ def test_sigterm_ends_with_143_quietly() -> None:
 
 BREAK_RUN = """
 import sys
-import aoc23.cli as cli
+import aoc23.solving
+from aoc23 import cli, launch
 
 def broken(*args, **kwargs):
     raise RuntimeError("a bug\\nover two lines")
 
-cli.run = broken
+aoc23.solving.run = broken
 sys.argv = ["aoc23", "solve", sys.argv[1]]
-cli.entry()
+{entry}.entry()
 """
 
 
+@pytest.mark.parametrize("entry", ["launch", "cli"], ids=["without-click", "through-click"])
 @pytest.mark.parametrize("debug", ["", "0", "1"])
-def test_an_unexpected_exception_is_one_line_and_exit_70(debug: str) -> None:
+def test_an_unexpected_exception_is_one_line_and_exit_70(debug: str, entry: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-c", BREAK_RUN, EXAMPLE],
+        [sys.executable, "-c", BREAK_RUN.format(entry=entry), EXAMPLE],
         capture_output=True,
         env={**os.environ, "AOC23_DEBUG": debug},
         check=False,
