@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aoc23 import cli, solving
-from aoc23.launch import SolveRequest, plain_solve
+from aoc23.solving import SolveRequest, plain_solve
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = str(ROOT / "inputs" / "example.txt")
