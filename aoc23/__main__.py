@@ -1,3 +1,3 @@
-from aoc23.cli import entry
+from aoc23.launch import entry
 
 entry()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from aoc23 import puzzle
 from aoc23.errors import OutOfMemory, PuzzleInputError
@@ -60,7 +60,7 @@ def requirement(
     text: bytes, strategy: str, settings: Settings, rounds: int | None, until_settled: bool
 ) -> Requirement:
     """Run ``strategy`` with a buffer too big to run out and read its high-water marks."""
-    unlimited = replace(settings, buffer_size=UNLIMITED)
+    unlimited = settings._replace(buffer_size=UNLIMITED)
     ledger = Ledger()
     try:
         for _ in run(

@@ -3,27 +3,39 @@
 from __future__ import annotations
 
 import functools
-import os
-import re
-import signal
-import stat
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass, replace
-from pathlib import Path
-from types import FrameType
-from typing import IO, TYPE_CHECKING, Any, NoReturn
+from collections.abc import Callable
+from contextlib import suppress
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 import click
 
-from aoc23 import render
+from aoc23 import render, solving
 from aoc23.bitboard import RULES_KIND
-from aoc23.errors import Aoc23Error, OutOfMemory, OutputError, PuzzleInputError, shown_path
+from aoc23.errors import Aoc23Error, OutOfMemory, PuzzleInputError, shown_path
+from aoc23.process import (
+    EXIT_INTERRUPTED,
+    emit,
+    error_lines,
+    fail,
+    flush_stdout,
+    reader_may_leave,
+    run_program,
+    stdout,
+)
 from aoc23.render.progress import RoundProgress, Waiting, is_terminal
-from aoc23.simulation import PART1_ROUNDS, Answer, run
+from aoc23.simulation import PART1_ROUNDS
+from aoc23.solving import (
+    MAX_BUFFER,
+    MAX_INPUT,
+    MAX_INPUT_TEXT,
+    MAX_ROUNDS,
+    read_in_part,
+    read_input,
+    size_of,
+)
 from aoc23.strategies import DEFAULT_BUFFER_SIZE, DEFAULT_TEMP_SIZE, STRATEGIES, Settings
-from aoc23.zigstd.fs import FileContents, readable_length, stat_size_of
+from aoc23.zigstd.fs import stat_size_of
 from aoc23.zigstd.hash_map import FILL_KIND
 from aoc23.zigstd.release import DEFAULT as DEFAULT_RELEASE
 from aoc23.zigstd.release import RELEASES, Release, UnknownRelease, release
@@ -44,26 +56,6 @@ Exit status:
   130  interrupted (Ctrl-C); 141  stdout's reader went away (| head);
   143  terminated (SIGTERM)"""
 
-_UNITS = {
-    "": 1,
-    "b": 1,
-    "k": 1 << 10,
-    "kib": 1 << 10,
-    "m": 1 << 20,
-    "mib": 1 << 20,
-    "g": 1 << 30,
-    "gib": 1 << 30,
-    "kb": 1000,
-    "mb": 1000**2,
-    "gb": 1000**3,
-    "t": 1 << 40,
-    "tib": 1 << 40,
-    "tb": 1000**4,
-}
-MAX_BUFFER = 1 << 47
-"""128 TiB, the x86-64 user address space: no real buffer can be larger."""
-_SIZE = re.compile(r"\s*([0-9]+)\s*([a-zA-Z]*)\s*", re.ASCII)
-
 
 class ByteSize(click.ParamType):  # type: ignore[type-arg]
     """A number of bytes: ``40000``, ``40KiB``, ``8MiB``, ``1GiB``, ``1TiB`` (K/M/G/T are
@@ -74,15 +66,13 @@ class ByteSize(click.ParamType):  # type: ignore[type-arg]
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         if isinstance(value, int):
             return value
-        match = _SIZE.fullmatch(str(value))
-        unit = match.group(2).lower() if match else None
-        if match is None or unit not in _UNITS:
+        size = size_of(str(value))
+        if size is None:
             self.fail(
                 f"{value!r} is not a size: use bytes or a KiB/MiB/GiB suffix, e.g. 200000 or 8MiB",
                 param,
                 ctx,
             )
-        size = int(match.group(1)) * _UNITS[unit]
         if size > MAX_BUFFER:
             self.fail(f"{value!r} is more than 128TiB, the x86-64 address space", param, ctx)
         return size
@@ -210,10 +200,6 @@ def _size_text(size: int) -> str:
     return str(size)
 
 
-MAX_ROUNDS = (1 << 64) - 1
-"""The reference reads the rounds as a usize; no run gets near it."""
-
-
 def _length_options(command: Any) -> Any:
     """--rounds N and --part 1|2, handed to the command as ``rounds``: None for part 2
     (until no elf moves), else how many rounds to run (10 unless told)."""
@@ -257,215 +243,17 @@ def _about_input(command: Any) -> Any:
     return naming
 
 
-MAX_INPUT = 64 << 20
-"""The most input aoc23 reads (64MiB, a grid of some 8000 x 8000 tiles). Beyond the bytes
-Zig could hold before running out of memory nothing more is read; only a buffer so large
-that the input itself is the problem (or the page allocator, which has no end) meets this."""
-MAX_INPUT_TEXT = "64MiB"
-_CHUNK = 1 << 20
-
-
-def _read_input(
-    source: str, settings: Settings | None = None, strategy: str | None = None
-) -> FileContents:
-    """INPUT's bytes (``-``: standard input) as the simulated program would see them: with
-    the stat size ``readFileAlloc`` starts from, and never more than it could read into
-    the buffer of ``settings`` (a longer input runs out of memory at the same step)."""
-    if source == "":
-        raise PuzzleInputError("an empty name is not a file")
-    if source == "-":
-        if sys.stdin is None:
-            raise PuzzleInputError("standard input is closed")
-        return _read_stream(sys.stdin.buffer, _fileno(sys.stdin), settings, strategy)
-    try:
-        with open(source, "rb", buffering=0) as stream:
-            return _read_stream(stream, stream.fileno(), settings, strategy)
-    except IsADirectoryError:
-        raise PuzzleInputError("is a directory, not a puzzle input") from None
-    except FileNotFoundError:
-        raise PuzzleInputError("no such file") from None
-    except OSError as error:
-        raise PuzzleInputError(f"cannot read: {error.strerror or error}") from None
-
-
-def _fileno(stream: IO[str]) -> int | None:
-    try:
-        return stream.fileno()
-    except (OSError, ValueError):
-        return None
-
-
-def _read_stream(
-    stream: IO[bytes], fd: int | None, settings: Settings | None, strategy: str | None
-) -> FileContents:
-    status = os.fstat(fd) if fd is not None else None
-    stat_size = status.st_size if status is not None else None
-    regular = status is None or stat.S_ISREG(status.st_mode)
-    wanted = _bytes_wanted(stat_size or 0, settings, strategy)
-    if stat_size is not None and stat_size > MAX_INPUT and wanted > MAX_INPUT:
-        raise _too_large()
-    chunks = []
-    got = 0
-    while got < wanted:
-        chunk = stream.read(min(_CHUNK, wanted - got))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        got += len(chunk)
-    if got > MAX_INPUT:
-        raise _too_large()
-    data = b"".join(chunks)
-    return FileContents(data, len(data) if stat_size is None else stat_size, regular)
-
-
-def _bytes_wanted(stat_size: int, settings: Settings | None, strategy: str | None) -> int:
-    """How many bytes to read: one more than the program could hold (so a longer input
-    runs out of memory where Zig's does), and at most one more than :data:`MAX_INPUT`."""
-    enough = MAX_INPUT + 1
-    if settings is None or strategy is None or not STRATEGIES[strategy].fixed_buffer:
-        return enough
-    if settings.read == "exact":
-        return min(enough, stat_size if stat_size <= settings.buffer_size else 0)
-    return min(enough, readable_length(settings.buffer_size, stat_size, settings.zig) + 1)
-
-
-def _read_in_part(text: bytes, settings: Settings, strategy: str) -> bool:
-    """Whether ``text`` may be only the start of the input: the read stopped at the most
-    the program could hold (or a regular file is longer than what was read)."""
-    if len(text) < stat_size_of(text):
-        return True
-    if settings.read == "exact":
-        return False  # one read of the stat size: all of a regular file
-    wanted = _bytes_wanted(stat_size_of(text), settings, strategy)
-    return len(text) == wanted <= MAX_INPUT
-
-
-def _too_large() -> PuzzleInputError:
-    return PuzzleInputError(
-        f"larger than {MAX_INPUT_TEXT}, the most aoc23 reads, and the program would read on "
-        f"(with a --buffer-size under {MAX_INPUT_TEXT} it runs out of memory where Zig does)"
-    )
-
-
-def _emit(line: str) -> None:
-    """One line to stdout, flushed at once so a script reading live sees it."""
-    with _reader_may_leave():
-        stdout = _stdout()
-        stdout.write(line + "\n")
-        stdout.flush()
-
-
-def _stdout() -> IO[str]:
-    if sys.stdout is None or getattr(sys.stdout, "closed_stream", False):
-        raise OutputError("cannot write to standard output: it is closed")
-    return sys.stdout
-
-
-class _GuardedStdout:
-    """``sys.stdout`` for every writer (click, rich, ``_emit``): a closed stdout (``>&-``)
-    raises :class:`OutputError` at the first write instead of swallowing it, and a failed
-    write (``>/dev/full``) raises it instead of an OSError, then again at every later write
-    (and :func:`entry` reports it even if a library swallowed it); a gone reader stays a
-    BrokenPipeError (status 141)."""
-
-    def __init__(self, stream: IO[str] | None) -> None:
-        self._stream = stream
-        self.closed_stream = stream is None
-        self.failure: OutputError | None = None
-
-    def write(self, text: str) -> int:
-        if isinstance(text, str) and not text:
-            return 0  # click probes with "" (and with b"", which must stay a TypeError)
-        with self._guarded() as stream:
-            return stream.write(text)
-
-    def flush(self) -> None:
-        if self._stream is not None and self.failure is None:
-            with self._guarded() as stream:
-                stream.flush()
-
-    def isatty(self) -> bool:
-        return self._stream is not None and self._stream.isatty()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(_stdout_or_fail(self._stream), name)
-
-    @contextmanager
-    def _guarded(self) -> Iterator[IO[str]]:
-        if self.failure is not None:
-            raise self.failure
-        stream = _stdout_or_fail(self._stream)
-        try:
-            yield stream
-        except BrokenPipeError:
-            raise
-        except OSError as error:
-            _silence_stdout()
-            self.failure = OutputError(
-                f"cannot write to standard output: {error.strerror or error}"
-            )
-            raise self.failure from None
-
-
-def _stdout_or_fail(stream: IO[str] | None) -> IO[str]:
-    if stream is None:
-        raise OutputError("cannot write to standard output: it is closed")
-    return stream
-
-
-def _swallowed_output_error() -> OutputError | None:
-    """A failed write to stdout that a library caught and ignored, if there was one."""
-    failure = getattr(sys.stdout, "failure", None)
-    return failure if isinstance(failure, OutputError) else None
-
-
-def _guard_standard_streams() -> None:
-    """Install :class:`_GuardedStdout`; characters the streams' encoding lacks (e.g.
-    ``PYTHONIOENCODING=ascii``) are replaced, never a UnicodeEncodeError."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="backslashreplace" if stream is sys.stderr else "replace")
-    sys.stdout = _GuardedStdout(sys.stdout)
-
-
-@contextmanager
-def _reader_may_leave() -> Iterator[None]:
-    """End quietly with status 141 when stdout's reader has gone (``| head``); any other
-    failure to write stdout (a full disk) is an :class:`OutputError`."""
-    try:
-        yield
-    except BrokenPipeError:
-        _silence_stdout()
-        sys.exit(EXIT_BROKEN_PIPE)
-    except OSError as error:
-        _silence_stdout()
-        raise OutputError(f"cannot write to standard output: {error.strerror or error}") from None
-
-
-def _say(line: str) -> None:
-    """One line on stderr, if there is a stderr that takes it."""
-    if sys.stderr is None:
-        return
-    with suppress(OSError, ValueError):
-        sys.stderr.write(line + "\n")
-        sys.stderr.flush()
-
-
-def _fail(lines: list[str], code: int) -> NoReturn:
-    for line in lines:
-        _say(line)
-    sys.exit(code)
-
-
 class _Funnel(click.Group):
     """The group whose commands' expected errors all end here: one message, one status."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                flush_stdout()  # every line printed, before any error goes to stderr
         except Aoc23Error as error:
-            _fail(_error_lines(error), error.exit_code)
+            fail(error_lines(error), error.exit_code)
 
 
 @click.group(cls=_Funnel, context_settings={"help_option_names": ["-h", "--help"]})
@@ -490,7 +278,6 @@ def main() -> None:
 @click.argument("input_file", metavar="INPUT")
 @_run_options()
 @_length_options
-@_about_input
 def solve(input_file: str, strategy: str, settings: Settings, rounds: int | None) -> None:
     """Run the blog's program on INPUT and print what it prints.
 
@@ -505,12 +292,7 @@ def solve(input_file: str, strategy: str, settings: Settings, rounds: int | None
       aoc23 solve inputs/blog-70x70.txt --buffer-size 200000
       aoc23 solve inputs/example.txt --part 2 --strategy tempalloc
     """
-    text = _read_input(input_file, settings, strategy)
-    with RoundProgress(rounds) as progress:
-        for output in run(text, strategy, settings, rounds=rounds, until_settled=rounds is None):
-            _emit(output.line())
-            if not isinstance(output, Answer):
-                progress.round(output.index, output.memuse)
+    solving.solve(input_file, strategy, settings, rounds)
 
 
 GEN_EXIT_CODES = """\b
@@ -571,10 +353,10 @@ def gen(width: int, height: int, density: float, seed: int, output: str, force: 
     if output != "-":
         write_atomically(output, grid, force=force)
         return
-    with _reader_may_leave():
-        stdout = _stdout()
-        stdout.flush()
-        binary: IO[bytes] = getattr(stdout, "buffer")  # noqa: B009 (the guard passes it on)
+    with reader_may_leave():
+        out = stdout()
+        out.flush()
+        binary: IO[bytes] = getattr(out, "buffer")  # noqa: B009 (the guard passes it on)
         view = memoryview(grid)
         while view:  # unbuffered (python -u), stdout's binary layer writes only part
             view = view[binary.write(view) or 0 :]
@@ -625,6 +407,8 @@ def verify(input_file: str | None, strategy: str, settings: Settings, rounds: in
       aoc23 verify inputs/example.txt --part 2 --parse grow --free-input
       aoc23 verify inputs/example.txt --zig 0.17   (with ziglang 0.17.1 installed)
     """
+    from pathlib import Path
+
     from aoc23 import fidelity, reference
 
     zig = settings.zig.version
@@ -636,10 +420,10 @@ def verify(input_file: str | None, strategy: str, settings: Settings, rounds: in
     )
     with RoundProgress(case.rounds, enabled=is_terminal(sys.stderr)) as progress:
         comparison = fidelity.compare(case, binary, text, on_round=progress.round)
-    with _reader_may_leave():
+    with reader_may_leave():
         _console().print(render.verify_table(comparison))
     for line in render.verify_verdict(comparison):
-        _emit(line)
+        emit(line)
     sys.exit(0 if comparison.matches else 1)
 
 
@@ -650,12 +434,12 @@ def _load(
     input_file: str | None, settings: Settings | None = None, strategy: str | None = None
 ) -> bytes:
     """INPUT's bytes, or the bundled 70x70 input's when none is given (see
-    :func:`_read_input` for what ``settings`` and ``strategy`` bound)."""
+    :func:`aoc23.solving.read_input` for what ``settings`` and ``strategy`` bound)."""
     if input_file is None:
         from importlib import resources
 
         return resources.files("aoc23").joinpath(BUNDLED_INPUT).read_bytes()
-    return _read_input(input_file, settings, strategy)
+    return read_input(input_file, settings, strategy)
 
 
 @main.command()
@@ -671,7 +455,7 @@ def releases() -> None:
       aoc23 solve inputs/example.txt --zig 0.17 --buffer-size 368 --rounds 0
     """
     for known in RELEASES.values():
-        _emit(f"{known.version}  {known.changes}")
+        emit(f"{known.version}  {known.changes}")
 
 
 TRACE_EXIT_CODES = """\b
@@ -759,8 +543,8 @@ def trace(
         figures=html is not None or svg is not None,
     )
     text = _load(input_file, settings, strategy)
-    if _read_in_part(text, settings, strategy):
-        plan = replace(plan, compare=False, bytes_read=len(text))
+    if read_in_part(text, settings, strategy):
+        plan = plan._replace(compare=False, bytes_read=len(text))
     with _TraceProgress(plan.rounds, streaming=output_format != "rich") as progress:
         if output_format == "json":
             result = _trace_json(text, plan, progress)
@@ -777,8 +561,7 @@ def trace(
     sys.exit(1 if result.failure else 0)
 
 
-@dataclass(frozen=True)
-class _TracePlan:
+class _TracePlan(NamedTuple):
     """What one ``aoc23 trace`` runs."""
 
     strategy: str
@@ -797,6 +580,8 @@ class _TracePlan:
             return "the bundled blog-70x70.txt"
         if self.input_file == "-":
             return "standard input"
+        from pathlib import Path
+
         return shown_path(Path(self.input_file).name)
 
     def what_ifs(self) -> tuple[str, ...]:
@@ -869,7 +654,7 @@ def _trace_json(text: bytes, plan: _TracePlan, progress: _TraceProgress) -> anal
     from aoc23.render import machine
 
     settings = plan.settings
-    _emit(
+    emit(
         machine.header_json(
             strategy=plan.strategy,
             input=shown_path(plan.input_file) if plan.input_file else "(bundled blog-70x70.txt)",
@@ -888,27 +673,27 @@ def _trace_json(text: bytes, plan: _TracePlan, progress: _TraceProgress) -> anal
         text,
         plan,
         progress,
-        on_event=lambda event: _emit(machine.event_json(event)),
-        on_record=lambda record: _emit(machine.record_json(record)),
+        on_event=lambda event: emit(machine.event_json(event)),
+        on_record=lambda record: emit(machine.record_json(record)),
     )
     if result.failure:
-        _emit(machine.failure_json(result.failure))
+        emit(machine.failure_json(result.failure))
     else:
-        _emit(machine.forecast_json(result.forecast))
+        emit(machine.forecast_json(result.forecast))
     for row in result.requirements:
-        _emit(machine.requirement_json(row))
+        emit(machine.requirement_json(row))
     return result
 
 
 def _trace_csv(text: bytes, plan: _TracePlan, progress: _TraceProgress) -> analysis.TraceResult:
     from aoc23.render import machine
 
-    _emit(machine.csv_header())
+    emit(machine.csv_header())
     return _run_trace(
         text,
-        replace(plan, compare=False),
+        plan._replace(compare=False),
         progress,
-        on_record=lambda record: _emit(machine.csv_row(record)),
+        on_record=lambda record: emit(machine.csv_row(record)),
     )
 
 
@@ -951,7 +736,7 @@ def _trace_rich(result: analysis.TraceResult, text: bytes, plan: _TracePlan) -> 
     console = _console()
     if console.width < view.MIN_WIDTH:
         console.width = view.MIN_WIDTH
-    with _reader_may_leave():
+    with reader_may_leave():
         for renderable in view.trace_view(result, _heading(result, text, plan), console.width):
             console.print(renderable)
 
@@ -973,91 +758,21 @@ def _write_figures(
         write_atomically(html, report.report_html(result, heading), force=True)
 
 
-EXIT_INTERNAL = 70
-"""A bug: an exception nobody expected (as sysexits' EX_SOFTWARE)."""
-EXIT_INTERRUPTED = 130
-"""Ctrl-C, as a shell reports a process ended by SIGINT."""
-EXIT_BROKEN_PIPE = 141
-"""The reader of stdout went away (e.g. ``| head``), as a shell reports SIGPIPE."""
-EXIT_TERMINATED = 143
-"""SIGTERM, as a shell reports it (after cleaning up: temporary files, the Zig child)."""
-
-
-class Stopped(BaseException):
-    """Raised by the SIGINT and SIGTERM handlers. Not a KeyboardInterrupt, so that nothing
-    between the signal and :func:`entry` treats it as one; every ``finally`` still runs."""
-
-    def __init__(self, code: int) -> None:
-        super().__init__(code)
-        self.code = code
-
-
-def _stop_on(signum: int, code: int) -> None:
-    def handler(_signum: int, _frame: FrameType | None) -> None:
-        raise Stopped(code)
-
-    signal.signal(signum, handler)
-
-
 def entry() -> None:
     """The ``aoc23`` program: :func:`main`, with every way of ending mapped to one line on
     stderr (at most) and a documented exit status; see :data:`EXIT_CODES`."""
-    _occupy_closed_standard_fds()
-    _guard_standard_streams()
-    _stop_on(signal.SIGINT, EXIT_INTERRUPTED)
-    _stop_on(signal.SIGTERM, EXIT_TERMINATED)
+    run_program(_main_with_usage_errors)
+
+
+def _main_with_usage_errors() -> int:
     try:
         code = main.main(prog_name="aoc23", standalone_mode=False)
-    except Stopped as stop:
-        sys.exit(stop.code)
     except click.exceptions.Abort:
         sys.exit(EXIT_INTERRUPTED)
     except click.ClickException as error:
         _show_usage_error(error)
         sys.exit(error.exit_code)
-    except BrokenPipeError:
-        _silence_stdout()
-        sys.exit(EXIT_BROKEN_PIPE)
-    except Aoc23Error as error:
-        _fail(_error_lines(error), error.exit_code)
-    except Exception as error:
-        _internal_error(error)
-    failure = _swallowed_output_error()
-    if failure is not None:
-        _fail([f"error: {failure}"], failure.exit_code)
-    sys.exit(code if isinstance(code, int) else 0)
-
-
-def _error_lines(error: Aoc23Error) -> list[str]:
-    """The one funnel from an expected error to what stderr says."""
-    if isinstance(error, OutOfMemory):
-        return render.out_of_memory_lines(error)
-    if isinstance(error, PuzzleInputError):
-        return [render.input_error_line(error, "-" if error.source is None else error.source)]
-    return [f"error: {_one_line(str(error))}"]
-
-
-def _internal_error(error: Exception) -> NoReturn:
-    """The safety net: one line, status 70; the traceback only with ``AOC23_DEBUG=1``."""
-    if _debugging():
-        import traceback
-
-        if sys.stderr is not None:
-            with suppress(OSError, ValueError):
-                traceback.print_exception(error, file=sys.stderr)
-    hint = "" if _debugging() else " (AOC23_DEBUG=1 shows the traceback)"
-    _fail(
-        [f"error: internal error: {_one_line(f'{type(error).__name__}: {error}')}{hint}"],
-        EXIT_INTERNAL,
-    )
-
-
-def _debugging() -> bool:
-    return os.environ.get("AOC23_DEBUG", "").strip().lower() not in ("", "0", "no", "false", "off")
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split("\n")).strip() or "(no message)"
+    return code if isinstance(code, int) else 0
 
 
 def _show_usage_error(error: click.ClickException) -> None:
@@ -1068,38 +783,16 @@ def _show_usage_error(error: click.ClickException) -> None:
         error.show()
 
 
-def _occupy_closed_standard_fds() -> None:
-    """Open /dev/null on any of fds 0-2 the caller closed (``2>&-``), so that no file this
-    process opens later lands there and receives what was meant for the closed stream.
-    ``sys.stdin``/``sys.stdout``/``sys.stderr`` stay None: a closed stream stays closed."""
-    for fd in (0, 1, 2):
-        try:
-            os.fstat(fd)
-        except OSError:
-            null = os.open(os.devnull, os.O_RDWR)
-            if null != fd:
-                os.dup2(null, fd)
-                os.close(null)
-
-
 def _console(record: bool = False) -> Console:
     """A rich console on stdout whose closed pipe ends like every other (see
-    ``_reader_may_leave``); a closed stdout is an :class:`OutputError`, not silence."""
+    :func:`aoc23.process.reader_may_leave`); a closed stdout is an :class:`OutputError`,
+    not silence."""
     from rich.console import Console
 
-    _stdout()
+    stdout()
 
     class PipeAwareConsole(Console):
         def on_broken_pipe(self) -> None:
             raise BrokenPipeError
 
     return PipeAwareConsole(record=record)
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so the interpreter's last flush cannot fail again."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-    finally:
-        os.close(devnull)

@@ -8,13 +8,14 @@ of it ``c + 1``: a move is an addition. Cell 0 names nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 Point = tuple[int, int]
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(NamedTuple):
+    """The tiles from ``(left, top)``, ``width`` columns and ``height`` lines of them."""
+
     left: int
     top: int
     width: int

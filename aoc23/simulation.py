@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from aoc23 import puzzle
 from aoc23.errors import OutOfMemory
@@ -16,21 +15,25 @@ if TYPE_CHECKING:
 PART1_ROUNDS = 10
 
 
-@dataclass(frozen=True)
 class RoundReport:
     """Printed before round ``index`` steps, as the blog prints ``Round i memuse: N``."""
 
-    index: int
-    memuse: int
-    strategy: Strategy
+    __slots__ = ("index", "memuse", "strategy")
+
+    def __init__(self, index: int, memuse: int, strategy: Strategy) -> None:
+        self.index = index
+        self.memuse = memuse
+        self.strategy = strategy
 
     def line(self) -> str:
         """The blog's own line: ``Round i memuse: N``."""
         return f"Round {self.index} memuse: {self.memuse}"
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
+    """What the puzzle asks: the empty ground after round 10, or the first round in which
+    no elf moves."""
+
     part: int
     value: int
 

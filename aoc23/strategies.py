@@ -10,18 +10,16 @@ in where ``new_cells`` lives and how the old table goes away.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Literal, NamedTuple, TypeVar
 
 from aoc23 import puzzle
 from aoc23.bitboard import Board
-from aoc23.errors import OutOfMemory
 from aoc23.zigstd._keys import KeySpace
 from aoc23.zigstd.arena import ArenaAllocator
 from aoc23.zigstd.fs import read_file_alloc, stat_size_of
 from aoc23.zigstd.hash_map import AutoHashMap
 from aoc23.zigstd.heap import FixedBufferAllocator, PageAllocator
-from aoc23.zigstd.mem import Allocator, Buffer, RawAllocator, Slice
+from aoc23.zigstd.mem import Allocator, Buffer, CallSite, RawAllocator, Slice
 from aoc23.zigstd.release import DEFAULT as DEFAULT_RELEASE
 from aoc23.zigstd.release import Release
 
@@ -36,8 +34,7 @@ DEFAULT_TEMP_SIZE = 40_000
 """The blog's ``temp_buf: [40000]u8``."""
 
 
-@dataclass(frozen=True)
-class Addresses:
+class Addresses(NamedTuple):
     """Where the simulated buffers start. Only each base modulo 8 changes what is printed
     (alignment padding); the full addresses appear inside table headers."""
 
@@ -47,21 +44,22 @@ class Addresses:
     pages: int = 0x7F00_0000_0000
 
 
+DEFAULT_ADDRESSES = Addresses()
+
 Raw = TypeVar("Raw", bound=RawAllocator)
 
 ReadMode = Literal["readfile", "exact"]
 ParseMode = Literal["reserve", "grow"]
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """How to run the program. The last three are the blog's what-ifs; the defaults are the
     blog's program: ``readFileAlloc``, one ``ensureTotalCapacity`` for the parse, and the
     input kept until the end."""
 
     buffer_size: int = DEFAULT_BUFFER_SIZE
     temp_size: int = DEFAULT_TEMP_SIZE
-    addresses: Addresses = Addresses()
+    addresses: Addresses = DEFAULT_ADDRESSES
     read: ReadMode = "readfile"
     parse: ParseMode = "reserve"
     free_input: bool = False
@@ -76,34 +74,10 @@ INPUT_SITES: dict[ReadMode, str] = {
 FREE_INPUT_SITE = "the input (freed after parsing)"
 
 
-class CallSite:
-    """Which part of the program is calling an allocator right now: named in trace events
-    and in any OutOfMemory that escapes. ``with site(name):`` names the calls inside."""
-
-    def __init__(self) -> None:
-        self._names = ["main"]
-
-    def current(self) -> str:
-        return self._names[-1]
-
-    def __call__(self, name: str) -> CallSite:
-        self._names.append(name)
-        return self
-
-    def __enter__(self) -> None:
-        pass
-
-    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> None:
-        name = self._names.pop()
-        if isinstance(error, OutOfMemory) and error.site is None:
-            error.site = name
-
-
 AllocatorKind = Literal["fixed", "pages", "arena"]
 
 
-@dataclass(frozen=True)
-class AllocatorSpec:
+class AllocatorSpec(NamedTuple):
     """One allocator a strategy uses, under the name its trace events carry.
 
     ``sized_by`` names the setting that sizes its buffer (None: the page allocator and an
@@ -161,7 +135,7 @@ class Strategy:
         buffer = Buffer(self.settings.buffer_size, self.settings.addresses.main)
         self.fba = FixedBufferAllocator(buffer)
         self.main_raw = self._traced(self.fba, MAIN, buffer.base)
-        return Allocator(self.main_raw)
+        return Allocator(self.main_raw, self.site)
 
     def _traced(self, raw: Raw, spec: AllocatorSpec, base: int) -> Raw | LoggingAllocator:
         """``raw`` itself, or behind a LoggingAllocator when the run is traced."""
@@ -181,23 +155,26 @@ class Strategy:
         )
 
     def load(self, text: bytes) -> None:
-        with self.site(INPUT_SITES[self.settings.read]):
-            block, text = self._read(text)
+        site = self.site
+        site.name = INPUT_SITES[self.settings.read]
+        block, text = self._read(text)
+        site.name = None
         elves = puzzle.parse(text)
         self.board = Board.around(elves)
         self.keys = KeySpace(self.board.window)
         self.cells._rekey(self.keys)
-        with self.site("grid.cells"):
-            if self.settings.parse == "grow":
-                for elf in elves:
-                    self.cells.put(elf)
-            else:
-                self.cells.ensure_total_capacity(len(elves))
-                for elf in elves:
-                    self.cells.put_assume_capacity(elf)
+        site.name = "grid.cells"
+        if self.settings.parse == "grow":
+            for elf in elves:
+                self.cells.put(elf)
+        else:
+            self.cells.ensure_total_capacity(len(elves))
+            for elf in elves:
+                self.cells.put_assume_capacity(elf)
         if self.settings.free_input:
-            with self.site(FREE_INPUT_SITE):
-                self.allocator.free(block)
+            site.name = FREE_INPUT_SITE
+            self.allocator.free(block)
+        site.name = None
 
     def _read(self, text: bytes) -> tuple[Slice, bytes]:
         """The input's block and the bytes the program goes on with: all of them for
@@ -234,11 +211,13 @@ class Strategy:
         fill it, free the old table, and keep the new one; True if any elf moved."""
         board = self.make_room()
         new_cells = AutoHashMap(allocator, self.keys)
-        with self.site(site):
-            new_cells.ensure_total_capacity(self.cells.count())
+        self.site.name = site
+        new_cells.ensure_total_capacity(self.cells.count())
+        self.site.name = None
         moved = self.fill_next(new_cells, board, round_index)
-        with self.site("grid.cells"):
-            self.cells.deinit()
+        self.site.name = "grid.cells"
+        self.cells.deinit()
+        self.site.name = None
         self.cells = new_cells
         return moved
 
@@ -277,9 +256,10 @@ class TempAlloc(Strategy):
         board = self.make_room()
         temp = Buffer(self.settings.temp_size, self.settings.addresses.temp)
         scratch = self._traced(FixedBufferAllocator(temp), TEMP, temp.base)
-        new_cells = AutoHashMap(Allocator(scratch), self.keys)
-        with self.site("new_cells (temporary buffer)"):
-            new_cells.ensure_total_capacity(self.cells.count())
+        new_cells = AutoHashMap(Allocator(scratch, self.site), self.keys)
+        self.site.name = "new_cells (temporary buffer)"
+        new_cells.ensure_total_capacity(self.cells.count())
+        self.site.name = None
         moves = board.step(round_index)
         self.cells._move_through(new_cells, moves.codes, moves.offsets)
         temp._discard()
@@ -300,7 +280,7 @@ class Double(Strategy):
         other = Buffer(settings.buffer_size, settings.addresses.second)
         self.fbas = (self.fba, FixedBufferAllocator(other))
         self.raws = (self.main_raw, self._traced(self.fbas[1], SECOND, other.base))
-        self.both = (self.allocator, Allocator(self.raws[1]))
+        self.both = (self.allocator, Allocator(self.raws[1], self.site))
         self.current = 0
 
     def step(self, round_index: int) -> bool:
@@ -328,7 +308,8 @@ class Page(Naive):
 
     def _main_allocator(self) -> Allocator:
         self.pages = PageAllocator(self.settings.addresses.pages, self.settings.zig)
-        return Allocator(self._traced(self.pages, PAGES, self.settings.addresses.pages))
+        base = self.settings.addresses.pages
+        return Allocator(self._traced(self.pages, PAGES, base), self.site)
 
     def memuse(self) -> int:
         return self.pages.mapped
@@ -349,7 +330,7 @@ class Arena(Naive):
     def _main_allocator(self) -> Allocator:
         child = super()._main_allocator().raw
         self.arena = ArenaAllocator(child, self.settings.zig)
-        return Allocator(self._traced(self.arena, ARENA_IN_MAIN, self.fba.buffer.base))
+        return Allocator(self._traced(self.arena, ARENA_IN_MAIN, self.fba.buffer.base), self.site)
 
 
 class ArenaPages(Page):
@@ -364,7 +345,7 @@ class ArenaPages(Page):
         child = super()._main_allocator().raw
         self.arena = ArenaAllocator(child, self.settings.zig)
         base = self.settings.addresses.pages
-        return Allocator(self._traced(self.arena, ARENA_IN_PAGES, base))
+        return Allocator(self._traced(self.arena, ARENA_IN_PAGES, base), self.site)
 
 
 class Arenas(Page):
@@ -382,14 +363,15 @@ class Arenas(Page):
             self._traced(ArenaAllocator(pages, self.settings.zig), spec, base)
             for spec in (ARENA_A, ARENA_B)
         )
-        self.both = tuple(Allocator(arena) for arena in self.arenas)
+        self.both = tuple(Allocator(arena, self.site) for arena in self.arenas)
         self.current = 0
         return self.both[0]
 
     def step(self, round_index: int) -> bool:
         target = 1 - self.current
-        with self.site("reset (other arena)"):
-            self.arenas[target].reset_retaining_capacity()
+        self.site.name = "reset (other arena)"
+        self.arenas[target].reset_retaining_capacity()
+        self.site.name = None
         moved = self.build_next(self.both[target], "new_cells (other arena)", round_index)
         self.current = target
         return moved

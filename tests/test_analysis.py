@@ -3,7 +3,6 @@ formulas), not against the analysis code itself."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -35,7 +34,7 @@ READ_PEAK = S + S // 2 + 8
 
 
 def records(strategy: str, rounds: int, **what_if: object) -> list[RoundRecord]:
-    settings = replace(Settings(), **what_if)  # type: ignore[arg-type]
+    settings = Settings()._replace(**what_if)  # type: ignore[arg-type]
     seen: list[RoundRecord] = []
     analysis.trace_run(
         BLOG, strategy, settings, rounds, compare_strategies=False, on_record=seen.append

@@ -332,7 +332,7 @@ from aoc23.cli import main
 try:
     main(sys.argv[1:], standalone_mode=False)
 finally:
-    heavy = ("rich", "aoc23.analysis", "aoc23.events", "importlib.resources", "random")
+    heavy = ("rich", "aoc23.analysis", "aoc23.events", "importlib.resources", "random", "pathlib")
     print("loaded:", *sorted(name for name in heavy if name in sys.modules), file=sys.stderr)
 """
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator, MutableSequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -181,7 +180,7 @@ def test_every_allocator_call_of_a_trace(
 
 
 def settings_of(what_if: str, buffer_size: int) -> Settings:
-    return replace(Settings(buffer_size=buffer_size), **WHAT_IFS[what_if])
+    return Settings(buffer_size=buffer_size)._replace(**WHAT_IFS[what_if])
 
 
 @pytest.mark.parametrize("what_if", list(WHAT_IFS))

@@ -76,6 +76,28 @@ def test_an_unwritable_stdout_is_one_line_and_exit_74(redirect: str, args: tuple
     assert line.startswith("error: cannot write to standard output: ")
 
 
+# Off a terminal stdout is written in batches (issue 17): all of it before stderr speaks.
+
+
+@pytest.mark.parametrize(
+    ("args", "last_line"),
+    [
+        (("solve", BLOG, "--part", "2"), b"Round 226 memuse: 8378552"),
+        (("trace", BLOG, "--format", "csv", "--buffer-size", "200000"), b"4,189416,"),
+    ],
+    ids=["solve", "trace-csv"],
+)
+def test_every_line_printed_comes_before_the_out_of_memory_message(
+    args: tuple[str, ...], last_line: bytes
+) -> None:
+    """Both streams on one pipe: they arrive in the order they were written."""
+    done = aoc23(*args, capture_output=False, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert lines[-3].startswith(last_line)
+    assert lines[-2] == b"error: OutOfMemory" and lines[-1].startswith(b"in round ")
+
+
 # 2. Endless and huge inputs.
 
 OUT_OF_MEMORY_8MIB = (
@@ -168,21 +190,23 @@ def test_sigterm_ends_with_143_quietly() -> None:
 
 BREAK_RUN = """
 import sys
-import aoc23.cli as cli
+import aoc23.solving
+from aoc23 import cli, launch
 
 def broken(*args, **kwargs):
     raise RuntimeError("a bug\\nover two lines")
 
-cli.run = broken
+aoc23.solving.run = broken
 sys.argv = ["aoc23", "solve", sys.argv[1]]
-cli.entry()
+{entry}.entry()
 """
 
 
+@pytest.mark.parametrize("entry", ["launch", "cli"], ids=["without-click", "through-click"])
 @pytest.mark.parametrize("debug", ["", "0", "1"])
-def test_an_unexpected_exception_is_one_line_and_exit_70(debug: str) -> None:
+def test_an_unexpected_exception_is_one_line_and_exit_70(debug: str, entry: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-c", BREAK_RUN, EXAMPLE],
+        [sys.executable, "-c", BREAK_RUN.format(entry=entry), EXAMPLE],
         capture_output=True,
         env={**os.environ, "AOC23_DEBUG": debug},
         check=False,

@@ -12,7 +12,6 @@ skipped with the reason, unless AOC23_REQUIRE_RELEASES=1 (set by CI) makes that 
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -58,7 +57,7 @@ def check(case: fidelity.Case, binary: Path) -> fidelity.Comparison:
 def case_of(
     path: Path, strategy: str, zig: str, size: int, rounds: int | None, **what_if: object
 ) -> fidelity.Case:
-    settings = replace(Settings(buffer_size=size, zig=release(zig)), **what_if)  # type: ignore[arg-type]
+    settings = Settings(buffer_size=size, zig=release(zig))._replace(**what_if)  # type: ignore[arg-type]
     return fidelity.Case.of(path, strategy, settings, rounds, trace=True)
 
 

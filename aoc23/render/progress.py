@@ -7,9 +7,11 @@ progress enough, and a bar would tangle with them), and only after a second.
 from __future__ import annotations
 
 import sys
-import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import threading
 
 DELAY = 1.0
 """Seconds a run must last before the bar appears (short runs never show one)."""
@@ -82,13 +84,17 @@ class Waiting:
     def __init__(self, message: str, *, enabled: bool | None = None) -> None:
         self.message = message
         self.enabled = is_terminal(sys.stderr) if enabled is None else enabled
+        import threading  # only a command that waits loads it
+
         self._timer: threading.Timer | None = None
         self._status: Any = None
         self._lock = threading.Lock()
 
     def __enter__(self) -> Waiting:
         if self.enabled:
-            self._timer = threading.Timer(DELAY, self._show)
+            from threading import Timer
+
+            self._timer = Timer(DELAY, self._show)
             self._timer.daemon = True
             self._timer.start()
         return self

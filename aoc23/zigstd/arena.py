@@ -19,8 +19,6 @@ the oldest node, sized to hold everything the arena had.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 from aoc23.zigstd.mem import RawAllocator, Refusal, Slice, align_forward
 from aoc23.zigstd.release import Release
 
@@ -33,12 +31,14 @@ def node_length(enough: int) -> int:
     return enough + enough // 2
 
 
-@dataclass(eq=False)
 class _Node:
-    block: Slice
-    """The child's block: header and room."""
-    end_index: int = 0
-    """(``nodes`` design) how much of the room is handed out."""
+    __slots__ = ("block", "end_index")
+
+    def __init__(self, block: Slice, end_index: int = 0) -> None:
+        self.block = block
+        """The child's block: header and room."""
+        self.end_index = end_index
+        """(``nodes`` design) how much of the room is handed out."""
 
     @property
     def length(self) -> int:
@@ -165,7 +165,7 @@ class ArenaAllocator:
         """What the child refused when a request of ours failed (the innermost request,
         as the real program's probe reports it)."""
         if self.refused is not None:
-            return replace(self.refused, for_block=n)
+            return self.refused._replace(for_block=n)
         return Refusal(n, 1 << log2_align, self.end_index, None)
 
     # the 0.11-0.15 design

@@ -246,12 +246,21 @@ class AutoHashMap:
             self.allocator.free(old_block, BLOCK_LOG2_ALIGN)
 
     def _allocate(self, capacity: int) -> None:
-        block = self.allocator.alloc(block_size(capacity), BLOCK_LOG2_ALIGN)
-        assert block.buffer is not None
-        values_pointer = block.ptr + block_size(capacity)
-        keys_pointer = block.ptr + keys_offset(capacity)
-        block.buffer.write(block.offset, _HEADER.pack(values_pointer, keys_pointer, capacity))
-        block.buffer.owe(block.offset, block.length, self._write_bytes)
+        size = block_size(capacity)
+        block = self.allocator.alloc(size, BLOCK_LOG2_ALIGN)
+        buffer, start = block.buffer, block.offset
+        assert buffer is not None
+
+        def write_header_and_slots() -> None:
+            """The first payment: the header too, which never changes after."""
+            buffer.owe(start, size, self._write_bytes)
+            pointer = block.ptr
+            buffer.poke(
+                start, _HEADER.pack(pointer + size, pointer + keys_offset(capacity), capacity)
+            )
+            self._write_bytes()
+
+        buffer.owe(start, size, write_header_and_slots)
         self.block = block
         self._capacity = capacity
         self._slots = new_slots(capacity)

@@ -11,9 +11,8 @@ Two levels, as in Zig:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Callable, Iterator
+from typing import NamedTuple, Protocol
 
 from aoc23.errors import OutOfMemory
 
@@ -28,6 +27,7 @@ def align_forward(value: int, alignment: int) -> int:
 
 CHUNK_SIZE = 1 << 12
 """The bytes of a :class:`Buffer` are kept in chunks of this many, made when first written."""
+_UNDEFINED_CHUNK = UNDEFINED_BYTE * CHUNK_SIZE
 
 
 class Buffer:
@@ -70,25 +70,31 @@ class Buffer:
                 pay()
 
     def undefine(self, offset: int, length: int) -> None:
-        """Write 0xAA over ``[offset, offset + length)``; a chunk left with nothing else goes."""
-        self._before_write(offset, offset + length)
+        """Write 0xAA over ``[offset, offset + length)``; a chunk left with nothing else goes.
+        Costs nothing for the chunks not held (and nothing at all when none is)."""
         end = offset + length
+        if self._owed:
+            self._before_write(offset, end)
+        chunks = self._chunks
+        if not chunks:
+            return
         first, last = offset // CHUNK_SIZE, -(-end // CHUNK_SIZE)
-        if last - first > len(self._chunks):
-            spanned: Iterable[int] = sorted(i for i in self._chunks if first <= i < last)
+        if last - first > len(chunks):
+            held = [index for index in chunks if first <= index < last]
         else:
-            spanned = range(first, last)
-        for index in spanned:
-            chunk = self._chunks.get(index)
-            if chunk is not None:
-                base = index * CHUNK_SIZE
-                start, stop = max(offset - base, 0), min(end - base, CHUNK_SIZE)
-                chunk[start:stop] = UNDEFINED_BYTE * (stop - start)
-                if chunk == UNDEFINED_BYTE * CHUNK_SIZE:
-                    del self._chunks[index]
+            held = [index for index in range(first, last) if index in chunks]
+        for index in held:
+            base = index * CHUNK_SIZE
+            start, stop = max(offset - base, 0), min(end - base, CHUNK_SIZE)
+            chunk = chunks[index]
+            if stop - start < CHUNK_SIZE:
+                chunk[start:stop] = _UNDEFINED_CHUNK[start:stop]
+            if stop - start == CHUNK_SIZE or chunk == _UNDEFINED_CHUNK:
+                del chunks[index]
 
     def write(self, offset: int, payload: bytes) -> None:
-        self._before_write(offset, offset + len(payload))
+        if self._owed:
+            self._before_write(offset, offset + len(payload))
         self.poke(offset, payload)
 
     def read(self, offset: int, length: int) -> bytes:
@@ -121,6 +127,15 @@ class Buffer:
 
     def poke(self, offset: int, payload: bytes | bytearray) -> None:
         """Write ``payload`` at ``offset`` as it is, leaving any debt alone."""
+        index, start = divmod(offset, CHUNK_SIZE)
+        stop = start + len(payload)
+        if stop <= CHUNK_SIZE:
+            if start < stop:
+                chunk = self._chunks.get(index)
+                if chunk is None:
+                    chunk = self._chunks[index] = bytearray(_UNDEFINED_CHUNK)
+                chunk[start:stop] = payload
+            return
         done = 0
         for chunk, start, stop in self._pieces(offset, offset + len(payload), make=True):
             assert chunk is not None
@@ -137,7 +152,7 @@ class Buffer:
             stop = min(start + end - offset, CHUNK_SIZE)
             chunk = self._chunks.get(index)
             if chunk is None and make:
-                chunk = self._chunks[index] = bytearray(UNDEFINED_BYTE * CHUNK_SIZE)
+                chunk = self._chunks[index] = bytearray(_UNDEFINED_CHUNK)
             yield chunk, start, stop
             offset += stop - start
 
@@ -149,8 +164,7 @@ class Buffer:
                 pay()
 
 
-@dataclass(frozen=True, slots=True)
-class Slice:
+class Slice(NamedTuple):
     """``[]u8``: ``length`` bytes at ``offset`` in ``buffer`` (None for zero-length slices)."""
 
     buffer: Buffer | None
@@ -170,8 +184,7 @@ class Slice:
         return self.offset + self.length
 
 
-@dataclass(frozen=True, slots=True)
-class Refusal:
+class Refusal(NamedTuple):
     """A request an allocator refused, and how full it was: for an allocator built on
     another (an arena), the innermost request that was refused."""
 
@@ -214,11 +227,28 @@ class RawAllocator(Protocol):
         ...
 
 
-class Allocator:
-    """``std.mem.Allocator``'s typed front end, for byte slices."""
+class CallSite:
+    """Which part of the program is calling its allocators right now: set :attr:`name`
+    before the calls, and back to None (the program's ``main``) after. An
+    :class:`Allocator` given this call site names it in the OutOfMemory it raises; a
+    traced allocator names :meth:`current` in its events."""
 
-    def __init__(self, raw: RawAllocator) -> None:
+    __slots__ = ("name",)
+
+    def __init__(self) -> None:
+        self.name: str | None = None
+
+    def current(self) -> str:
+        return self.name or "main"
+
+
+class Allocator:
+    """``std.mem.Allocator``'s typed front end, for byte slices. ``site``, when given, names
+    the caller in any OutOfMemory (see :class:`CallSite`)."""
+
+    def __init__(self, raw: RawAllocator, site: CallSite | None = None) -> None:
         self.raw = raw
+        self.site = site
 
     def alloc(self, n: int, log2_align: int = 0) -> Slice:
         """``alignedAlloc(u8, 1 << log2_align, n)``; the new bytes read 0xAA."""
@@ -227,13 +257,15 @@ class Allocator:
         block = self.raw.alloc(n, log2_align)
         if block is None:
             refused = self.raw.refusal(n, log2_align)
-            raise OutOfMemory(
+            error = OutOfMemory(
                 refused.size,
                 refused.alignment,
                 end_index=refused.used if refused.capacity is not None else None,
                 buffer_len=refused.capacity,
                 for_block=refused.for_block,
             )
+            error.site = None if self.site is None else self.site.name
+            raise error
         assert block.buffer is not None
         block.buffer.undefine(block.offset, block.length)
         return block

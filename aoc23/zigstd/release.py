@@ -7,8 +7,7 @@ changes reads its rule from here instead of asking which release it is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 ReadFile = Literal["list", "writer"]
 """How ``readFileAlloc`` fills its allocation: ``list`` (0.11-0.15) is an ArrayList sized by
@@ -22,8 +21,9 @@ list of 16-byte-headed nodes; ``nodes`` (0.16+, the thread-safe rewrite) gives e
 24-byte header with its own end_index (see :mod:`aoc23.zigstd.arena`)."""
 
 
-@dataclass(frozen=True)
-class Release:
+class Release(NamedTuple):
+    """One release's std, as far as the blog's program can tell them apart."""
+
     version: str
     growth_step: int
     """What ArrayList(u8) adds to half its capacity when it grows: 8 up to 0.13; from 0.14 a

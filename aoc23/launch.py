@@ -1,0 +1,39 @@
+"""How ``aoc23`` starts. ``aoc23 solve`` with plain arguments (:func:`aoc23.solving.plain_solve`)
+runs at once, without loading click and the other commands; anything else, including every
+argument click would refuse or explain, goes to :mod:`aoc23.cli`, which says it in its own
+words.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+
+
+def entry() -> None:
+    """The ``aoc23`` program."""
+    gc.disable()  # what starting makes lives as long as the process: no garbage to look for
+    from aoc23.process import run_program
+    from aoc23.solving import plain_solve, solve
+
+    request = plain_solve(sys.argv[1:])
+    if request is None:
+        from aoc23.cli import entry as parsed_by_click
+
+        _collect_from_now_on()
+        parsed_by_click()
+        return
+
+    def solved() -> int:
+        solve(*request)
+        return 0
+
+    _collect_from_now_on()
+    run_program(solved)
+
+
+def _collect_from_now_on() -> None:
+    """Collect garbage again, but never look at what starting made (``gc.freeze``): most
+    of it lives until the end, and every full collection would go through all of it."""
+    gc.freeze()
+    gc.enable()
