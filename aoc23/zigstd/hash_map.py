@@ -176,7 +176,7 @@ class AutoHashMap:
             owed = self._owed = owed[:]
         scratch._adopt(fill(scratch._fill_args(self, codes, offsets), owed), self.size)
         self.clear_retaining_capacity()
-        slots, wrapped = _reinserted(scratch._slots, self.keys.homes(self._capacity))
+        slots, wrapped = _reinserted(scratch._slots, self.keys.hash)
         for slot in wrapped:
             owed[slot] = slots[slot]
         self._slots = slots
@@ -310,7 +310,7 @@ class AutoHashMap:
             codes,
             offsets,
             self._slots,
-            self.keys.homes(self._capacity),
+            self.keys.homes(self._capacity) if fill is _fill_in_python else _NO_HOMES,
             self.keys.hashes,
             self.keys.hash,
         )
@@ -390,6 +390,10 @@ fill = _compiled_fill() or _fill_in_python
 FILL_KIND = "Python" if fill is _fill_in_python else "compiled"
 """Which fill the tables started with, as ``aoc23 --version`` says it."""
 
+_NO_HOMES: list[int] = []
+"""What the compiled fill is given for homes: it reads the full hashes instead, and making
+the homes of a new window would cost more than the fill."""
+
 _FREE_SLOT = array("i", [FREE]) if fill is not _fill_in_python else [FREE]
 
 
@@ -405,7 +409,7 @@ def slots_of(keys: Sequence[int]) -> Slots:
     return slots
 
 
-def _reinserted(slots: Slots, homes: list[int]) -> tuple[Slots, list[int]]:
+def _reinserted(slots: Slots, hash_key: Callable[[int], int]) -> tuple[Slots, list[int]]:
     """The slots of an empty table of the same capacity after putting each key of ``slots``
     in slot order, and the slots where the two may differ.
 
@@ -425,7 +429,7 @@ def _reinserted(slots: Slots, homes: list[int]) -> tuple[Slots, list[int]]:
     result[tail:] = new_slots(capacity - tail)
     mask = capacity - 1
     for key in [*slots[:head], *slots[tail:]]:
-        slot = homes[key]
+        slot = hash_key(key) & mask
         while result[slot]:
             slot = (slot + 1) & mask
         result[slot] = key
