@@ -169,14 +169,7 @@ def _run_options(
             zig: Release,
             **kwargs: Any,
         ) -> Any:
-            settings = Settings(
-                buffer_size=buffer_size,
-                temp_size=temp_size,
-                read="exact" if read == "exact" else "readfile",
-                parse="grow" if parse == "grow" else "reserve",
-                free_input=free_input,
-                zig=zig,
-            )
+            settings = solving.settings_of(buffer_size, temp_size, read, parse, free_input, zig)
             return command(*args, settings=settings, **kwargs)
 
         for option in reversed(options):

@@ -21,7 +21,7 @@ from aoc23.simulation import PART1_ROUNDS, Answer, run
 from aoc23.strategies import DEFAULT_BUFFER_SIZE, DEFAULT_TEMP_SIZE, STRATEGIES, Settings
 from aoc23.zigstd.fs import FileContents, readable_length, stat_size_of
 from aoc23.zigstd.release import DEFAULT as DEFAULT_RELEASE
-from aoc23.zigstd.release import UnknownRelease, release
+from aoc23.zigstd.release import Release, UnknownRelease, release
 
 MAX_BUFFER = 1 << 47
 """128 TiB, the x86-64 user address space: no real buffer can be larger."""
@@ -125,7 +125,16 @@ def _request(input_file: str, given: dict[str, str], free_input: bool) -> SolveR
         zig = release(given.get("--zig", DEFAULT_RELEASE.version))
     except UnknownRelease:
         return None
-    settings = Settings(
+    settings = settings_of(buffer_size, temp_size, read, parse, free_input, zig)
+    length = None if part == "2" else (PART1_ROUNDS if rounds is None else int(rounds))
+    return input_file, strategy, settings, length
+
+
+def settings_of(
+    buffer_size: int, temp_size: int, read: str, parse: str, free_input: bool, zig: Release
+) -> Settings:
+    """The settings that the options of ``solve``, ``trace`` and ``verify`` name."""
+    return Settings(
         buffer_size=buffer_size,
         temp_size=temp_size,
         read="exact" if read == "exact" else "readfile",
@@ -133,8 +142,6 @@ def _request(input_file: str, given: dict[str, str], free_input: bool) -> SolveR
         free_input=free_input,
         zig=zig,
     )
-    length = None if part == "2" else (PART1_ROUNDS if rounds is None else int(rounds))
-    return input_file, strategy, settings, length
 
 
 def _size(text: str | None, default: int) -> int | None:

@@ -9,7 +9,6 @@ tests say so (skipped).
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tracemalloc
 from collections.abc import Iterator
@@ -317,20 +316,6 @@ def test_the_compiled_grid_keeps_no_memory_it_does_not_hand_back() -> None:
 
 
 # -- which engine runs ------------------------------------------------------------------------
-
-
-@needs_compiled
-@pytest.mark.parametrize(("value", "chosen"), [("", "Grid compiled"), ("1", "BigIntGrid Python")])
-def test_boards_use_the_compiled_rules_unless_told_not_to(value: str, chosen: str) -> None:
-    script = "from aoc23 import bitboard; print(bitboard.rules.__name__, bitboard.RULES_KIND)"
-    started = subprocess.run(
-        [sys.executable, "-c", script],
-        env={"AOC23_PURE_PYTHON": value},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert started.stdout.strip() == chosen
 
 
 def test_the_python_rules_are_chosen_when_the_compiled_ones_are_missing(

@@ -9,7 +9,6 @@ Without a C compiler at install time the twin is not built and these tests say s
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from array import array
 from collections.abc import Callable
@@ -209,20 +208,6 @@ def test_a_hash_asked_for_cannot_resize_what_the_fill_is_writing() -> None:
     with pytest.raises(BufferError):
         compiled(bad(slots=into, hashes=UNKNOWN_1, hash_key=hash_key))
     assert list(into) == [0, 0, 0, 0]
-
-
-@needs_compiled
-@pytest.mark.parametrize(("value", "chosen"), [("", "filled"), ("1", "_fill_in_python")])
-def test_the_tables_use_the_compiled_fill_unless_told_not_to(value: str, chosen: str) -> None:
-    script = "from aoc23.zigstd import hash_map; print(hash_map.fill.__name__)"
-    started = subprocess.run(
-        [sys.executable, "-c", script],
-        env={"AOC23_PURE_PYTHON": value},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert started.stdout.strip() == chosen
 
 
 def test_the_python_fill_is_chosen_when_the_compiled_one_is_missing(
