@@ -169,8 +169,7 @@ class Strategy:
                 self.cells.put(elf)
         else:
             self.cells.ensure_total_capacity(len(elves))
-            for elf in elves:
-                self.cells.put_assume_capacity(elf)
+            self.cells._put_each_absent(elves)
         if self.settings.free_input:
             site.name = FREE_INPUT_SITE
             self.allocator.free(block)

@@ -253,16 +253,28 @@ def start(*args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+@pytest.fixture(scope="module")
+def long_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, ...]:
+    """A solve that runs for seconds and prints more than a pipe holds (6034 rounds of a
+    280x280 grid): the bundled input's part 2 is over before a signal or a reader's
+    going away could reach it."""
+    big = tmp_path_factory.mktemp("long") / "big.txt"
+    big.write_bytes(generate(280, 280, 0.5, 23))
+    return ("solve", str(big), "--part", "2", "--strategy", "double")
+
+
 @pytest.mark.parametrize(
     "args",
     [
-        ("solve", BLOG, "--part", "2", "--strategy", "tempalloc"),
+        ("long run",),
         ("trace", "--rounds", "60", "--no-compare"),
         ("trace", "--rounds", "60", "--format", "json", "--no-compare"),
     ],
 )
-def test_a_reader_that_goes_away_ends_it_quietly(args: tuple[str, ...]) -> None:
-    process = start(*args)
+def test_a_reader_that_goes_away_ends_it_quietly(
+    args: tuple[str, ...], long_run: tuple[str, ...]
+) -> None:
+    process = start(*(long_run if args == ("long run",) else args))
     assert process.stdout is not None and process.stderr is not None
     first = process.stdout.readline()
     process.stdout.close()
@@ -270,14 +282,14 @@ def test_a_reader_that_goes_away_ends_it_quietly(args: tuple[str, ...]) -> None:
     assert first and process.stderr.read() == b""
 
 
-def test_ctrl_c_ends_with_130_and_keeps_the_lines_printed() -> None:
-    process = start("solve", BLOG, "--part", "2", "--strategy", "tempalloc")
+def test_ctrl_c_ends_with_130_and_keeps_the_lines_printed(long_run: tuple[str, ...]) -> None:
+    process = start(*long_run)
     assert process.stdout is not None and process.stderr is not None
     lines = [process.stdout.readline() for _ in range(3)]
     process.send_signal(signal.SIGINT)
     rest, errors = process.communicate(timeout=60)
     assert process.returncode == 130
-    assert lines[0] == b"Round 0 memuse: 41864\n"
+    assert lines[0].startswith(b"Round 0 memuse: ")
     printed = (b"".join(lines) + rest).splitlines()
     assert all(line.startswith((b"Round ", b"part1: ")) for line in printed)
     assert b"Traceback" not in errors

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from native_parts import KINDS, working
 
+from aoc23.errors import AllocatorMisuse
 from aoc23.grid import Point, Window
 from aoc23.zigstd._keys import KeySpace
 from aoc23.zigstd.hash_map import (
@@ -202,6 +203,26 @@ def put_each_moved_against_single_puts(
         assert bulk.cells.block.buffer is not None and plain.block.buffer is not None
         assert bulk.cells.block.buffer.touched() == plain.block.buffer.touched()
     assert bulk.main.buffer.touched() == single.main.buffer.touched()
+
+
+@BOTH_KINDS
+@given(st.lists(spots, max_size=40, unique=True), st.integers(0, 20))
+def test_put_each_absent_is_one_put_at_a_time(kind: str, points: list[Point], extra: int) -> None:
+    with working(kind):
+        bulk, single = Program([], len(points) + extra), Program(points, extra)
+        bulk.cells._put_each_absent(points)
+        assert list(bulk.cells.key_iterator()) == list(single.cells.key_iterator())
+        assert bulk.cells.count() == single.cells.count() == len(points)
+        assert bulk.main.buffer.touched() == single.main.buffer.touched()
+
+
+def test_put_each_absent_wants_an_empty_table_with_room() -> None:
+    program = Program([(0, 0)], 1)
+    with pytest.raises(AllocatorMisuse, match="not empty"):
+        program.cells._put_each_absent([(1, 1)])
+    roomless = Program([], 1)
+    with pytest.raises(AllocatorMisuse, match="no capacity"):
+        roomless.cells._put_each_absent([(n, n) for n in range(9)])
 
 
 @BOTH_KINDS

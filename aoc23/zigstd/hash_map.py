@@ -159,7 +159,25 @@ class AutoHashMap:
         rules see to that). This table must be empty, with room for them all, and share
         ``source``'s key space (whose window holds the moved keys)."""
         self._prepare_bulk(source)
-        self._adopt(fill(self._fill_args(source, codes, offsets), None), source.size)
+        self._adopt(fill(self._fill_args(source._slots, codes, offsets), None), source.size)
+
+    def _put_each_absent(self, points: Sequence[Point]) -> None:
+        """``put_assume_capacity`` of each point, in order, into this empty table: the same
+        slots and bytes as those calls one by one, provided no two points are equal (the
+        parsed elves are not)."""
+        if not points:
+            return
+        self._require_table("putAssumeCapacity")
+        if self.size:
+            raise AllocatorMisuse("bulk insert into a hash map that is not empty")
+        if len(points) > self.available:
+            raise AllocatorMisuse("insert into a hash map with no capacity left")
+        keys = self.keys
+        source = slots_of([keys.key(point) for point in points])
+        for key in source:
+            keys.hash(key)  # the fill asks that every key staying where it is be hashed
+        staying = bytes(len(keys.hashes))
+        self._adopt(fill(self._fill_args(source, staying, (0,)), None), len(points))
 
     def _move_through(self, scratch: AutoHashMap, codes: bytes, offsets: Sequence[int]) -> None:
         """The blog's ``step_with_tempalloc`` in one pass: ``scratch._put_each_moved(self, …)``,
@@ -174,7 +192,7 @@ class AutoHashMap:
         owed = self._owed_list()
         if owed is self._slots:
             owed = self._owed = owed[:]
-        scratch._adopt(fill(scratch._fill_args(self, codes, offsets), owed), self.size)
+        scratch._adopt(fill(scratch._fill_args(self._slots, codes, offsets), owed), self.size)
         self.clear_retaining_capacity()
         slots, wrapped = _reinserted(scratch._slots, self.keys.hash)
         for slot in wrapped:
@@ -304,9 +322,9 @@ class AutoHashMap:
         if source.size > self.available:
             raise AllocatorMisuse("insert into a hash map with no capacity left")
 
-    def _fill_args(self, source: AutoHashMap, codes: bytes, offsets: Sequence[int]) -> _FillArgs:
+    def _fill_args(self, source: Slots, codes: bytes, offsets: Sequence[int]) -> _FillArgs:
         return (
-            source._slots,
+            source,
             codes,
             offsets,
             self._slots,
