@@ -142,3 +142,56 @@ def test_the_compiled_window_hashes_refuse_what_they_cannot_write(
     assert _keys.hash_window is not None
     with pytest.raises(error):
         _keys.hash_window(hashes, 0, 0, width)  # type: ignore[arg-type]
+
+
+@needs_compiled
+@given(
+    st.integers(-50, 50),
+    st.integers(-50, 50),
+    st.integers(1, 9),
+    st.integers(1, 9),
+    st.tuples(st.integers(0, 6), st.integers(0, 6), st.integers(0, 6), st.integers(0, 6)),
+    st.lists(st.integers(0, 120), max_size=40),
+)
+def test_the_compiled_renaming_names_the_same_points_as_the_python_one(
+    left: int,
+    top: int,
+    width: int,
+    height: int,
+    margins: tuple[int, int, int, int],
+    drawn: list[int],
+) -> None:
+    narrow = KeySpace(Window(left, top, width, height))
+    names = [name if name <= narrow.window.cells else narrow.key((900, name)) for name in drawn]
+    more_left, more_top, more_right, more_bottom = margins
+    wider_window = Window(
+        left - more_left,
+        top - more_top,
+        width + more_left + more_right,
+        height + more_top + more_bottom,
+    )
+    natively = KeySpace(wider_window).renamed(array("i", names), narrow)
+    assert isinstance(natively, array)
+    in_python = KeySpace(wider_window).renamed(names, narrow)
+    assert list(natively) == list(in_python)
+    wider = KeySpace(wider_window)
+    points = [wider.point(n) if n else None for n in wider.renamed(array("i", names), narrow)]
+    assert points == [narrow.point(n) if n else None for n in names]
+
+
+@needs_compiled
+@pytest.mark.parametrize(
+    ("names", "args", "error"),
+    [
+        (array("l", [1]), (1, 1, 0, 0), TypeError),
+        (array("i", [1]), (1, 0, 0, 0), ValueError),
+        (array("i", [1]), (1, 1, 2**31, 0), IndexError),
+        (bytes(4), (1, 1, 0, 0), BufferError),
+    ],
+)
+def test_the_compiled_renaming_refuses_what_it_cannot_do(
+    names: object, args: tuple[int, int, int, int], error: type
+) -> None:
+    assert _keys.renamed_cells is not None
+    with pytest.raises(error):
+        _keys.renamed_cells(names, *args)  # type: ignore[arg-type]

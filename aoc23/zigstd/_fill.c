@@ -14,7 +14,11 @@
    hash_window(hashes, left, top, width) writes into hashes[1:] the Wyhash of the points that
    a window's cells name: key k is the point (left + (k - 1) % width, top + (k - 1) / width).
 
-   Both are optional: without a C compiler the package runs the Python ones. Bad input raises;
+   renamed_cells(names, inside, width, shift, per_row) renames in place each name of a window's
+   cell (1 to inside) as the cell it is of a wider window: c + shift + (c - 1) / width *
+   per_row. It leaves 0 and every other name alone, and returns the list of their places.
+
+   All three are optional: without a C compiler the package runs the Python ones. Bad input raises;
    nothing here reads or writes out of bounds. */
 
 #define PY_SSIZE_T_CLEAN
@@ -224,9 +228,48 @@ static PyObject *hash_window(PyObject *Py_UNUSED(module), PyObject *args) {
     Py_RETURN_NONE;
 }
 
+static PyObject *renamed_cells(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *names;
+    Py_ssize_t inside, width, shift, per_row;
+    if (!PyArg_ParseTuple(args, "Onnnn:renamed_cells", &names, &inside, &width, &shift, &per_row))
+        return NULL;
+    if (width <= 0 || inside < 0) {
+        PyErr_SetString(PyExc_ValueError, "width must be positive and inside not negative");
+        return NULL;
+    }
+    Items items;
+    if (hold(&items, names, "i", 1, "names") < 0) {
+        release(&items);
+        return NULL;
+    }
+    PyObject *others = PyList_New(0);
+    int32_t *name = items.view.buf;
+    for (Py_ssize_t at = 0; others != NULL && at < items.count; at++) {
+        Py_ssize_t cell = name[at];
+        if (cell >= 1 && cell <= inside) {
+            Py_ssize_t wider = cell + shift + (cell - 1) / width * per_row;
+            if (wider < 1 || wider > INT32_MAX) {
+                Py_CLEAR(others);
+                out_of_range("renamed cell");
+            } else {
+                name[at] = (int32_t)wider;
+            }
+        } else if (cell != 0) {
+            PyObject *place = PyLong_FromSsize_t(at);
+            if (place == NULL || PyList_Append(others, place) < 0) Py_CLEAR(others);
+            Py_XDECREF(place);
+        }
+    }
+    release(&items);
+    return others;
+}
+
 static PyMethodDef methods[] = {
     {"filled", (PyCFunction)(void (*)(void))filled, METH_FASTCALL,
      "filled(args, echo=None): hash_map._fill_in_python, compiled, on flat arrays."},
+    {"renamed_cells", renamed_cells, METH_VARARGS,
+     "renamed_cells(names, inside, width, shift, per_row): window cells renamed in place for a "
+     "wider window; the places of the other names."},
     {"hash_window", hash_window, METH_VARARGS,
      "hash_window(hashes, left, top, width): the Wyhash of each cell's point into hashes[1:]."},
     {NULL, NULL, 0, NULL},

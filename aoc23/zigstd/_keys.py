@@ -23,6 +23,7 @@ UNKNOWN_HASH = 0
 hash is 0 is merely hashed again each time it is asked for.)"""
 
 HashWindow = Callable[[MutableSequence[int], int, int, int], None]
+RenamedCells = Callable[[MutableSequence[int], int, int, int, int], list[int]]
 
 
 def _compiled_hash_window() -> HashWindow | None:
@@ -33,6 +34,9 @@ def _compiled_hash_window() -> HashWindow | None:
 hash_window = _compiled_hash_window()
 """Hashes every cell of a window at once, natively, into a flat ``array('Q')`` that the
 compiled fill reads; None (no compiled part) hashes each key in Python when first asked."""
+
+renamed_cells: RenamedCells | None = compiled_part("aoc23.zigstd._fill", "renamed_cells")
+"""Renames a flat array of names for a wider window, natively (see :meth:`KeySpace.renamed`)."""
 
 
 class KeySpace:
@@ -118,10 +122,13 @@ class KeySpace:
                 wide[at : at + old.width] = narrow[start : start + old.width]
         return wider
 
-    def renamed(self, names: Sequence[int], old: KeySpace) -> list[int]:
+    def renamed(self, names: Sequence[int], old: KeySpace) -> MutableSequence[int]:
         """``names`` of ``old``'s keys (0 for none), as this key space names them, each with
         its hash known."""
         inside = old.window.cells if self.window.holds(old.window) else 0
+        eager = hash_window is not None and renamed_cells is not None
+        if inside and eager and isinstance(names, array):
+            return self._renamed_natively(names, old)
         if inside:
             shift, per_row = old.window.renaming(self.window)
             width = old.window.width
@@ -137,4 +144,15 @@ class KeySpace:
         for name in filter(None, result):
             if hashes[name] == UNKNOWN_HASH:
                 self.hash(name)
+        return result
+
+    def _renamed_natively(self, names: array[int], old: KeySpace) -> array[int]:
+        """:meth:`renamed` of a flat array whose every cell of ``old``'s window is renamed in
+        one compiled pass (and hashed already: this key space hashed its whole window)."""
+        assert renamed_cells is not None
+        shift, per_row = old.window.renaming(self.window)
+        result = names[:]
+        for at in renamed_cells(result, old.window.cells, old.window.width, shift, per_row):
+            result[at] = self.key(old.point(names[at]))
+            self.hash(result[at])
         return result
