@@ -139,21 +139,31 @@ static void board_set(Board *board, int32_t x, int32_t y) {
     AT(board, board->grid, row, column >> 6) |= 1ULL << (column & 63);
 }
 
-/* A board over the elves of table, margin tiles (at least) free on every side. */
-static void board_around(Board *board, const Table *table, long margin) {
-    int64_t min_x = INT64_MAX, max_x = INT64_MIN, min_y = INT64_MAX, max_y = INT64_MIN;
+/* The smallest rectangle holding every key of table. */
+typedef struct {
+    int64_t min_x, max_x, min_y, max_y;
+} Bounds;
+
+static Bounds table_bounds(const Table *table) {
+    Bounds b = {INT64_MAX, INT64_MIN, INT64_MAX, INT64_MIN};
     for (u64 slot = 0; slot < table->capacity; slot++) {
         if (!table->metadata[slot]) continue;
         int64_t x = table->keys[2 * slot], y = table->keys[2 * slot + 1];
-        if (x < min_x) min_x = x;
-        if (x > max_x) max_x = x;
-        if (y < min_y) min_y = y;
-        if (y > max_y) max_y = y;
+        if (x < b.min_x) b.min_x = x;
+        if (x > b.max_x) b.max_x = x;
+        if (y < b.min_y) b.min_y = y;
+        if (y > b.max_y) b.max_y = y;
     }
-    board->left = min_x - margin;
-    board->top = min_y - margin;
-    board->words = (long)((max_x + margin - board->left) / 64 + 1);
-    board->rows = (long)(max_y + margin - board->top + 1);
+    return b;
+}
+
+/* A board over the elves of table, margin tiles (at least) free on every side. */
+static void board_around(Board *board, const Table *table, long margin) {
+    Bounds b = table_bounds(table);
+    board->left = b.min_x - margin;
+    board->top = b.min_y - margin;
+    board->words = (long)((b.max_x + margin - board->left) / 64 + 1);
+    board->rows = (long)(b.max_y + margin - board->top + 1);
     board->stride = board->words + 2;
     board_alloc(board);
     for (u64 slot = 0; slot < table->capacity; slot++)
@@ -308,16 +318,8 @@ static int32_t *parse(const char *text, size_t length, u64 *count) {
 }
 
 static int64_t empty_ground(const Table *table, u64 elves) {
-    int64_t min_x = INT64_MAX, max_x = INT64_MIN, min_y = INT64_MAX, max_y = INT64_MIN;
-    for (u64 slot = 0; slot < table->capacity; slot++) {
-        if (!table->metadata[slot]) continue;
-        int64_t x = table->keys[2 * slot], y = table->keys[2 * slot + 1];
-        if (x < min_x) min_x = x;
-        if (x > max_x) max_x = x;
-        if (y < min_y) min_y = y;
-        if (y > max_y) max_y = y;
-    }
-    return (max_x - min_x + 1) * (max_y - min_y + 1) - (int64_t)elves;
+    Bounds b = table_bounds(table);
+    return (b.max_x - b.min_x + 1) * (b.max_y - b.min_y + 1) - (int64_t)elves;
 }
 
 static double now(void) {

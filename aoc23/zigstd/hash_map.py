@@ -421,7 +421,10 @@ def new_slots(capacity: int) -> Slots:
 
 
 def slots_of(keys: Sequence[int]) -> Slots:
-    """``keys`` as the fill's kind of slots."""
+    """``keys`` as the fill's kind of slots: themselves when they are that kind already
+    (a fresh sequence is what callers hand in), else a copy."""
+    if type(keys) is type(_FREE_SLOT):
+        return keys
     slots = new_slots(0)
     slots.extend(keys)
     return slots
