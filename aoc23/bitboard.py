@@ -18,10 +18,10 @@ sit in a :class:`Grid`, made by one of two engines:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple, Protocol
 
 from aoc23.grid import Point, Window
 from aoc23.native import compiled_part
+from aoc23.records import NamedTuple, Protocol
 
 STAY = 0
 """In :attr:`Moves.codes`: the elf stayed (or no elf is there). Codes 1, 2, 3 and 4 are a

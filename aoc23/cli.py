@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
-from contextlib import suppress
-from typing import IO, TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -19,10 +19,11 @@ from aoc23.process import (
     error_lines,
     fail,
     flush_stdout,
-    reader_may_leave,
+    output_failed,
     run_program,
     stdout,
 )
+from aoc23.records import NamedTuple
 from aoc23.render.progress import RoundProgress, Waiting, is_terminal
 from aoc23.simulation import PART1_ROUNDS
 from aoc23.solving import (
@@ -776,9 +777,18 @@ def _show_usage_error(error: click.ClickException) -> None:
         error.show()
 
 
+@contextmanager
+def reader_may_leave() -> Iterator[None]:
+    """Writes to stdout, ended as :func:`aoc23.process.output_failed` says if one fails."""
+    try:
+        yield
+    except OSError as error:
+        output_failed(error)
+
+
 def _console(record: bool = False) -> Console:
     """A rich console on stdout whose closed pipe ends like every other (see
-    :func:`aoc23.process.reader_may_leave`); a closed stdout is an :class:`OutputError`,
+    :func:`reader_may_leave`); a closed stdout is an :class:`OutputError`,
     not silence."""
     from rich.console import Console
 

@@ -33,14 +33,16 @@ from aoc23.simulation import Answer, load, play
 from aoc23.strategies import (
     DEFAULT_TEMP_SIZE,
     Addresses,
-    ParseMode,
-    ReadMode,
     Settings,
     Strategy,
 )
 from aoc23.zigstd.mem import UNDEFINED_BYTE, Buffer
 from aoc23.zigstd.release import DEFAULT as DEFAULT_RELEASE
 from aoc23.zigstd.release import release
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from aoc23.strategies import ParseMode, ReadMode
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ of it ``c + 1``: a move is an addition. Cell 0 names nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple
+
+from aoc23.records import NamedTuple
 
 Point = tuple[int, int]
 

@@ -8,16 +8,22 @@ for everything else.
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
 from types import FrameType
-from typing import IO, Any, NoReturn
 
 from aoc23 import render
 from aoc23.errors import Aoc23Error, OutOfMemory, OutputError, PuzzleInputError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import signal
+    from typing import IO, Any, NoReturn
+else:
+    # The C module that signal re-exports: the same calls, without the enums of every
+    # signal that signal builds when imported (with enum itself, ~3 ms of each start).
+    import _signal as signal
 
 EXIT_INTERNAL = 70
 """A bug: an exception nobody expected (as sysexits' EX_SOFTWARE)."""
@@ -184,15 +190,6 @@ def guard_standard_streams() -> None:
     sys.stdout = GuardedStdout(sys.stdout)
 
 
-@contextmanager
-def reader_may_leave() -> Iterator[None]:
-    """Writes to stdout, ended as :func:`output_failed` says if one fails."""
-    try:
-        yield
-    except OSError as error:
-        output_failed(error)
-
-
 def output_failed(error: OSError) -> NoReturn:
     """End quietly with status 141 when stdout's reader has gone (``| head``); any other
     failure to write stdout (a full disk) is an :class:`OutputError`."""
@@ -232,9 +229,11 @@ def say(line: str) -> None:
     """One line on stderr, if there is a stderr that takes it."""
     if sys.stderr is None:
         return
-    with suppress(OSError, ValueError):
+    try:
         sys.stderr.write(line + "\n")
         sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def fail(lines: list[str], code: int) -> NoReturn:
@@ -256,6 +255,7 @@ def internal_error(error: Exception) -> NoReturn:
     """The safety net: one line, status 70; the traceback only with ``AOC23_DEBUG=1``."""
     if _debugging():
         import traceback
+        from contextlib import suppress
 
         if sys.stderr is not None:
             with suppress(OSError, ValueError):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, NamedTuple
 
 from aoc23 import puzzle
 from aoc23.errors import OutOfMemory
+from aoc23.records import NamedTuple
 from aoc23.strategies import STRATEGIES, Settings, Strategy
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from aoc23.events import Tracer
 

@@ -9,10 +9,8 @@ for everything else.
 from __future__ import annotations
 
 import os
-import re
 import stat
 import sys
-from typing import IO
 
 from aoc23.errors import PuzzleInputError
 from aoc23.process import emit
@@ -22,6 +20,10 @@ from aoc23.strategies import DEFAULT_BUFFER_SIZE, DEFAULT_TEMP_SIZE, STRATEGIES,
 from aoc23.zigstd.fs import FileContents, readable_length, stat_size_of
 from aoc23.zigstd.release import DEFAULT as DEFAULT_RELEASE
 from aoc23.zigstd.release import Release, UnknownRelease, release
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import IO
 
 MAX_BUFFER = 1 << 47
 """128 TiB, the x86-64 user address space: no real buffer can be larger."""
@@ -43,17 +45,20 @@ _UNITS = {
 }
 MAX_ROUNDS = (1 << 64) - 1
 """The reference reads the rounds as a usize; no run gets near it."""
-_SIZE = re.compile(r"\s*([0-9]+)\s*([a-zA-Z]*)\s*", re.ASCII)
+_SPACE = " \t\n\r\f\v"
+"""What may stand around a size and between its number and unit (ASCII white space)."""
 
 
 def size_of(text: str) -> int | None:
     """The bytes ``text`` names (``40000``, ``40KiB``, ``8MiB``, ``1GiB``, ``1TiB``: K/M/G/T
     are binary too, KB/MB/GB/TB decimal), or None when it names none."""
-    match = _SIZE.fullmatch(text)
-    unit = match.group(2).lower() if match else None
-    if match is None or unit not in _UNITS:
+    text = text.strip(_SPACE)
+    unit = text.lstrip("0123456789")
+    digits = text[: len(text) - len(unit)]
+    unit = unit.lstrip(_SPACE)
+    if not digits or not unit.isascii() or unit.lower() not in _UNITS:
         return None
-    return int(match.group(1)) * _UNITS[unit]
+    return int(digits) * _UNITS[unit.lower()]
 
 
 SolveRequest = tuple[str, str, Settings, int | None]

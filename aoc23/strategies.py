@@ -10,10 +10,9 @@ in where ``new_cells`` lives and how the old table goes away.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Literal, NamedTuple, TypeVar
-
 from aoc23 import puzzle
 from aoc23.bitboard import Board
+from aoc23.records import NamedTuple
 from aoc23.zigstd._keys import KeySpace
 from aoc23.zigstd.arena import ArenaAllocator
 from aoc23.zigstd.fs import read_file_alloc, stat_size_of
@@ -23,9 +22,17 @@ from aoc23.zigstd.mem import Allocator, Buffer, CallSite, RawAllocator, Slice
 from aoc23.zigstd.release import DEFAULT as DEFAULT_RELEASE
 from aoc23.zigstd.release import Release
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import ClassVar, Literal, TypeVar
+
     from aoc23.events import Tracer
     from aoc23.zigstd.logging import LoggingAllocator
+
+    Raw = TypeVar("Raw", bound=RawAllocator)
+    ReadMode = Literal["readfile", "exact"]
+    ParseMode = Literal["reserve", "grow"]
+    AllocatorKind = Literal["fixed", "pages", "arena"]
 
 MIB = 1 << 20
 DEFAULT_BUFFER_SIZE = 8 * MIB
@@ -45,11 +52,6 @@ class Addresses(NamedTuple):
 
 
 DEFAULT_ADDRESSES = Addresses()
-
-Raw = TypeVar("Raw", bound=RawAllocator)
-
-ReadMode = Literal["readfile", "exact"]
-ParseMode = Literal["reserve", "grow"]
 
 
 class Settings(NamedTuple):
@@ -72,9 +74,6 @@ INPUT_SITES: dict[ReadMode, str] = {
     "exact": "the input (one exact alloc)",
 }
 FREE_INPUT_SITE = "the input (freed after parsing)"
-
-
-AllocatorKind = Literal["fixed", "pages", "arena"]
 
 
 class AllocatorSpec(NamedTuple):

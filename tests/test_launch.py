@@ -4,6 +4,7 @@ leaves to click."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -117,13 +118,15 @@ def test_the_quick_way_agrees_with_click_whenever_it_takes_the_arguments(
 
 
 def test_a_plain_solve_loads_neither_click_nor_what_only_other_commands_use() -> None:
+    """Nor typing, re, enum and the like: each costs every start a few milliseconds."""
     script = (
         "import sys\n"
         "from aoc23.launch import entry\n"
         "try:\n"
         "    entry()\n"
         "finally:\n"
-        "    heavy = ('click', 'rich', 'pathlib', 'aoc23.cli', 'aoc23.analysis')\n"
+        "    heavy = ('click', 'rich', 'pathlib', 'aoc23.cli', 'aoc23.analysis',\n"
+        "             'typing', 're', 'enum', 'signal', 'contextlib', 'dataclasses')\n"
         "    print('loaded:', *[name for name in heavy if name in sys.modules], file=sys.stderr)\n"
     )
     done = subprocess.run(
@@ -134,3 +137,33 @@ def test_a_plain_solve_loads_neither_click_nor_what_only_other_commands_use() ->
     assert done.returncode == 0
     assert done.stdout.endswith(b"part2: 20\n")
     assert done.stderr.decode().splitlines()[-1] == "loaded:"
+
+
+SIZE_PATTERN = re.compile(r"\s*([0-9]+)\s*([a-zA-Z]*)\s*", re.ASCII)
+"""What a size is: digits, then letters, white space around and between (ASCII only)."""
+
+
+def size_by_pattern(text: str) -> int | None:
+    match = SIZE_PATTERN.fullmatch(text)
+    if match is None or match.group(2).lower() not in solving._UNITS:
+        return None
+    return int(match.group(1)) * solving._UNITS[match.group(2).lower()]
+
+
+SIZE_TEXT = st.text(
+    st.sampled_from(list("0123456789 \t\n\x0b\x0c\rkKmMgGtTiIbB.-_+xX\u212a\u0663\u00a0\uff11")),
+    max_size=8,
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(SIZE_TEXT)
+def test_sizes_are_read_as_the_size_pattern_reads_them(text: str) -> None:
+    assert solving.size_of(text) == size_by_pattern(text)
+
+
+@pytest.mark.parametrize(
+    "text", [*SIZES, "8 MiB", "8M iB", "\u212a", "1\u212a", "\uff11K", "8\u00a0M"]
+)
+def test_sizes_as_users_write_them(text: str) -> None:
+    assert solving.size_of(text) == size_by_pattern(text)

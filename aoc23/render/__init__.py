@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from aoc23.errors import OutOfMemory, PuzzleInputError, shown_path
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from rich.table import Table
 

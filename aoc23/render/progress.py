@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import threading
+    from typing import Any
 
 DELAY = 1.0
 """Seconds a run must last before the bar appears (short runs never show one)."""

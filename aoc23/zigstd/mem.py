@@ -12,9 +12,9 @@ Two levels, as in Zig:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import NamedTuple, Protocol
 
 from aoc23.errors import OutOfMemory
+from aoc23.records import NamedTuple, Protocol
 
 UNDEFINED_BYTE = b"\xaa"
 """What a safe Zig build writes for ``undefined`` memory, one byte of it."""

@@ -7,18 +7,22 @@ changes reads its rule from here instead of asking which release it is.
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+from aoc23.records import NamedTuple
 
-ReadFile = Literal["list", "writer"]
-"""How ``readFileAlloc`` fills its allocation: ``list`` (0.11-0.15) is an ArrayList sized by
-the stat size (1024 when it is 0), grown to 4096 and then whenever a read fills it;
-``writer`` (0.16+) is a list that asks for the stat size at once (nothing for an empty
-regular file) or, for a pipe, for 128 bytes more each time a read fills it."""
-Growth = Literal["repeat", "once"]
-ArenaDesign = Literal["list", "nodes"]
-"""``std.heap.ArenaAllocator``: ``list`` (0.11-0.15) keeps one end_index for the newest of a
-list of 16-byte-headed nodes; ``nodes`` (0.16+, the thread-safe rewrite) gives each node a
-24-byte header with its own end_index (see :mod:`aoc23.zigstd.arena`)."""
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Literal
+
+    ReadFile = Literal["list", "writer"]
+    """How ``readFileAlloc`` fills its allocation: ``list`` (0.11-0.15) is an ArrayList sized by
+    the stat size (1024 when it is 0), grown to 4096 and then whenever a read fills it;
+    ``writer`` (0.16+) is a list that asks for the stat size at once (nothing for an empty
+    regular file) or, for a pipe, for 128 bytes more each time a read fills it."""
+    Growth = Literal["repeat", "once"]
+    ArenaDesign = Literal["list", "nodes"]
+    """``std.heap.ArenaAllocator``: ``list`` (0.11-0.15) keeps one end_index for the newest of a
+    list of 16-byte-headed nodes; ``nodes`` (0.16+, the thread-safe rewrite) gives each node a
+    24-byte header with its own end_index (see :mod:`aoc23.zigstd.arena`)."""
 
 
 class Release(NamedTuple):

@@ -1,0 +1,70 @@
+"""aoc23.records: a class written in typing.NamedTuple's syntax, made without typing, is the
+same kind of class typing would make."""
+
+from __future__ import annotations
+
+import pickle
+import typing
+
+import pytest
+
+from aoc23.records import NamedTuple
+
+
+class Sized(NamedTuple):
+    """A record with a default, a property and a method."""
+
+    name: str
+    width: int
+    height: int = 1
+
+    @property
+    def area(self) -> int:
+        return self.width * self.height
+
+    def wider(self, by: int) -> Sized:
+        return self._replace(width=self.width + by)
+
+
+class SizedByTyping(typing.NamedTuple):
+    name: str
+    width: int
+    height: int = 1
+
+
+def test_a_record_is_a_named_tuple_like_typings() -> None:
+    ours, theirs = Sized("a", 3), SizedByTyping("a", 3)
+    assert ours == theirs == ("a", 3, 1)
+    assert hash(ours) == hash(theirs)
+    assert Sized._fields == SizedByTyping._fields
+    assert Sized._field_defaults == SizedByTyping._field_defaults == {"height": 1}
+    assert repr(ours) == "Sized(name='a', width=3, height=1)"
+    assert Sized.__annotations__ == {"name": "str", "width": "int", "height": "int"}
+    assert isinstance(ours, tuple)
+    assert not hasattr(ours, "__dict__")
+
+
+def test_its_body_comes_along() -> None:
+    record = Sized("a", 3, 2)
+    assert record.area == 6
+    assert record.wider(1) == Sized("a", 4, 2)
+    assert Sized.__doc__ == "A record with a default, a property and a method."
+    assert Sized.__module__ == __name__
+    assert Sized.__qualname__ == "Sized"
+
+
+def test_it_pickles_and_refuses_what_a_tuple_refuses() -> None:
+    record = Sized("a", 3)
+    assert pickle.loads(pickle.dumps(record)) == record
+    with pytest.raises(AttributeError):
+        record.width = 4  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Sized("a")  # type: ignore[call-arg]
+
+
+def test_a_field_without_default_after_one_with_default_is_refused() -> None:
+    with pytest.raises(TypeError, match="without a default"):
+
+        class Wrong(NamedTuple):
+            first: int = 0
+            second: int
