@@ -89,7 +89,7 @@ class Board:
     def around(cls, points: Iterable[Point], engine: Engine | None = None) -> Board:
         points = list(points)
         window = Window.around(points, MARGIN)
-        return cls(window, (window.cell(x, y) for x, y in points), engine)
+        return cls(window, window.cells_of(points), engine)
 
     def cells(self) -> list[int]:
         """The elves' cells, in cell order."""

@@ -33,6 +33,16 @@ class Window(NamedTuple):
         """The cell of ``(x, y)``, which must lie inside."""
         return 1 + (y - self.top) * self.width + (x - self.left)
 
+    def cells_of(self, points: Iterable[Point]) -> list[int]:
+        """The cell of each point, in order; 0 for a point outside."""
+        left, top, width, height = self
+        return [
+            1 + (y - top) * width + (x - left)
+            if 0 <= x - left < width and 0 <= y - top < height
+            else 0
+            for x, y in points
+        ]
+
     def point(self, cell: int) -> Point:
         row, column = divmod(cell - 1, self.width)
         return self.left + column, self.top + row

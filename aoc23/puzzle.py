@@ -12,6 +12,10 @@ from collections.abc import Iterable, Sequence
 
 from aoc23.errors import PuzzleInputError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NoReturn
+
 Point = tuple[int, int]
 
 NORTH, SOUTH, WEST, EAST = (0, -1), (0, 1), (-1, 0), (1, 0)
@@ -29,18 +33,25 @@ def parse(text: bytes) -> list[Point]:
     for y, line in enumerate(text.split(b"\n")):
         if line.endswith(b"\r"):
             line = line[:-1]
-        for x, char in enumerate(line):
-            if char == 0x23:
-                elves.append((x, y))
-            elif char != 0x2E:
-                raise PuzzleInputError(
-                    f"unexpected {_describe(char)}: expected '#', '.' or a line end",
-                    line=y + 1,
-                    column=x + 1,
-                )
+        if line.translate(None, b"#."):
+            _refuse(line, y)
+        x = line.find(b"#")
+        while x >= 0:
+            elves.append((x, y))
+            x = line.find(b"#", x + 1)
     if not elves:
         raise PuzzleInputError("no elves: the input has no '#'")
     return elves
+
+
+def _refuse(line: bytes, y: int) -> NoReturn:
+    """Raise for the first byte of ``line`` (line ``y``) that is neither ``#`` nor ``.``."""
+    x = next(x for x, char in enumerate(line) if char not in b"#.")
+    raise PuzzleInputError(
+        f"unexpected {_describe(line[x])}: expected '#', '.' or a line end",
+        line=y + 1,
+        column=x + 1,
+    )
 
 
 def _describe(char: int) -> str:

@@ -69,6 +69,11 @@ class KeySpace:
                 homes.append(UNKNOWN)
         return key
 
+    def keys(self, points: Sequence[Point]) -> list[int]:
+        """The name of each point, in order (each named now if it had none)."""
+        cells = self.window.cells_of(points)
+        return [cell or self.key(point) for cell, point in zip(cells, points, strict=True)]
+
     def find(self, point: Point) -> int | None:
         """The name of ``point`` if it has one (no table can hold a point without one)."""
         x, y = point

@@ -173,9 +173,10 @@ class AutoHashMap:
         if len(points) > self.available:
             raise AllocatorMisuse("insert into a hash map with no capacity left")
         keys = self.keys
-        source = slots_of([keys.key(point) for point in points])
-        for key in source:
-            keys.hash(key)  # the fill asks that every key staying where it is be hashed
+        source = slots_of(keys.keys(points))
+        if fill is _fill_in_python:
+            for key in source:
+                keys.hash(key)  # the Python fill reads homes, known once a key is hashed
         staying = bytes(len(keys.hashes))
         self._adopt(fill(self._fill_args(source, staying, (0,)), None), len(points))
 
