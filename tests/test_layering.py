@@ -35,16 +35,25 @@ def test_only_the_cli_and_renderers_touch_the_terminal(path: Path) -> None:
 @pytest.mark.parametrize("path", [p for p in MODULES if "zigstd" in p.parts], ids=module_name)
 def test_the_simulated_std_knows_nothing_of_the_puzzle_or_the_tool(path: Path) -> None:
     ours = {n for n in imports_of(path) if n.startswith("aoc23")}
-    allowed = ("aoc23.zigstd", "aoc23.errors", "aoc23.events", "aoc23.grid", "aoc23.native")
+    allowed = (
+        "aoc23.zigstd",
+        "aoc23.errors",
+        "aoc23.events",
+        "aoc23.grid",
+        "aoc23.native",
+        "aoc23.records",
+    )
     assert all(n.startswith(allowed) for n in ours), ours
 
 
 def test_the_grid_geometry_knows_nothing_else() -> None:
-    assert not {n for n in imports_of(PACKAGE / "grid.py") if n.startswith("aoc23")}
+    ours = {n for n in imports_of(PACKAGE / "grid.py") if n.startswith("aoc23")}
+    assert ours <= {"aoc23.records", "aoc23.records.NamedTuple"}
 
 
-def test_the_choice_of_compiled_parts_knows_nothing_else() -> None:
-    assert not {n for n in imports_of(PACKAGE / "native.py") if n.startswith("aoc23")}
+@pytest.mark.parametrize("leaf", ["native.py", "records.py"])
+def test_the_neutral_leaves_know_nothing_else(leaf: str) -> None:
+    assert not {n for n in imports_of(PACKAGE / leaf) if n.startswith("aoc23")}
 
 
 def test_events_are_plain_data() -> None:
