@@ -19,6 +19,8 @@ the oldest node, sized to hold everything the arena had.
 
 from __future__ import annotations
 
+import struct
+
 from aoc23.zigstd.mem import RawAllocator, Refusal, Slice, align_forward
 from aoc23.zigstd.release import Release
 
@@ -255,13 +257,14 @@ class ArenaAllocator:
         buffer = node.block.buffer
         if buffer is None:
             return
-        position = next(i for i, held in enumerate(self.nodes) if held is node)
-        following = self.nodes[position + 1].block.ptr if position + 1 < len(self.nodes) else 0
+        nodes = self.nodes
+        position = nodes.index(node)  # a node equals itself only
+        following = nodes[position + 1].block.ptr if position + 1 < len(nodes) else 0
         values = {
             "next": following,
             "data": node.length,
             "size": node.length,
             "end_index": node.end_index,
         }
-        payload = b"".join(values[name].to_bytes(8, "little") for name in self.header)
-        buffer.write(node.block.offset, payload)
+        fields = [values[name] for name in self.header]
+        buffer.write(node.block.offset, struct.pack(f"<{len(fields)}Q", *fields))

@@ -51,12 +51,18 @@ class Buffer:
         self.size = size
         self.base = base
         self._chunks: dict[int, bytearray] = {}
+        self._chunks_below = 0
+        """No chunk at this index or above has been made (so none is held)."""
         self._owed: dict[int, tuple[int, Callable[[], None]]] = {}
+        self._owed_below = 0
+        """No byte at this offset or past it has ever been owed."""
 
     def owe(self, offset: int, length: int, pay: Callable[[], None]) -> None:
         """``[offset, offset + length)`` is up to date only after ``pay()``; until a write
-        covers the whole range, which makes the debt void."""
-        self._owed[offset] = (offset + length, pay)
+        covers the whole range, which makes the debt void. (An empty range owes nothing.)"""
+        if length > 0:
+            self._owed[offset] = (offset + length, pay)
+            self._owed_below = max(self._owed_below, offset + length)
 
     def _discard(self) -> None:
         """The memory is gone (a stack array going out of scope): nothing will read it again,
@@ -76,9 +82,10 @@ class Buffer:
         if self._owed:
             self._before_write(offset, end)
         chunks = self._chunks
-        if not chunks:
+        first = offset // CHUNK_SIZE
+        if not chunks or first >= self._chunks_below:
             return
-        first, last = offset // CHUNK_SIZE, -(-end // CHUNK_SIZE)
+        last = -(-end // CHUNK_SIZE)
         if last - first > len(chunks):
             held = [index for index in chunks if first <= index < last]
         else:
@@ -131,9 +138,7 @@ class Buffer:
         stop = start + len(payload)
         if stop <= CHUNK_SIZE:
             if start < stop:
-                chunk = self._chunks.get(index)
-                if chunk is None:
-                    chunk = self._chunks[index] = bytearray(_UNDEFINED_CHUNK)
+                chunk = self._chunks.get(index) or self._new_chunk(index)
                 chunk[start:stop] = payload
             return
         done = 0
@@ -152,11 +157,18 @@ class Buffer:
             stop = min(start + end - offset, CHUNK_SIZE)
             chunk = self._chunks.get(index)
             if chunk is None and make:
-                chunk = self._chunks[index] = bytearray(_UNDEFINED_CHUNK)
+                chunk = self._new_chunk(index)
             yield chunk, start, stop
             offset += stop - start
 
+    def _new_chunk(self, index: int) -> bytearray:
+        chunk = self._chunks[index] = bytearray(_UNDEFINED_CHUNK)
+        self._chunks_below = max(self._chunks_below, index + 1)
+        return chunk
+
     def _before_write(self, start: int, end: int) -> None:
+        if start >= self._owed_below:
+            return
         for offset, (stop, pay) in list(self._owed.items()):
             if start <= offset and stop <= end:
                 del self._owed[offset]
