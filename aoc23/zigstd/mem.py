@@ -138,8 +138,8 @@ class Buffer:
         stop = start + len(payload)
         if stop <= CHUNK_SIZE:
             if start < stop:
-                chunk = self._chunks.get(index) or self._new_chunk(index)
-                chunk[start:stop] = payload
+                held = self._chunks.get(index) or self._new_chunk(index)
+                held[start:stop] = payload
             return
         done = 0
         for chunk, start, stop in self._pieces(offset, offset + len(payload), make=True):
