@@ -47,6 +47,14 @@ class Window(NamedTuple):
         row, column = divmod(cell - 1, self.width)
         return self.left + column, self.top + row
 
+    def points_of(self, cells: Iterable[int]) -> list[Point | None]:
+        """The point of each cell, in order; None for a number that is no cell here."""
+        left, top, width, count = self.left, self.top, self.width, self.cells
+        return [
+            (left + (cell - 1) % width, top + (cell - 1) // width) if 0 < cell <= count else None
+            for cell in cells
+        ]
+
     def holds(self, other: Window) -> bool:
         """Every tile of ``other`` is a tile of this window."""
         right, bottom = other.left + other.width - 1, other.top + other.height - 1

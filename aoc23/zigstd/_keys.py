@@ -87,6 +87,11 @@ class KeySpace:
             return self.window.point(key)
         return self._outside_points[key - inside - 1]
 
+    def points(self, keys: Sequence[int]) -> list[Point]:
+        """The point each key names, in order."""
+        points = self.window.points_of(keys)
+        return [point or self.point(key) for point, key in zip(points, keys, strict=True)]
+
     def hash(self, key: int) -> int:
         """``AutoContext(Point2D).hash`` of the key: Wyhash, seed 0, over its eight bytes."""
         known = self.hashes[key]

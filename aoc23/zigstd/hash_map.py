@@ -145,10 +145,7 @@ class AutoHashMap:
 
     def key_iterator(self) -> Iterator[Point]:
         """The keys in slot order, as Zig's ``keyIterator`` visits them."""
-        point = self.keys.point
-        for key in self._slots:
-            if key:
-                yield point(key)
+        return iter(self.keys.points(list(filter(None, self._slots))))
 
     # -- the step's bulk operations ---------------------------------------------------
 
