@@ -122,6 +122,28 @@ def test_a_key_whose_home_is_taken_goes_to_the_next_free_slot_wrapping_at_the_en
 
 
 @needs_compiled
+@pytest.mark.parametrize("taken", range(7))
+@pytest.mark.parametrize("home", [0, 5, 11, 12, 13, 14, 15])
+def test_a_key_takes_the_first_free_slot_however_many_are_taken_after_its_home(
+    home: int, taken: int
+) -> None:
+    """The compiled fill looks at four slots from the home at once, then on one by one."""
+    capacity = 16
+    into = slots(*[0] * capacity)
+    for step in range(taken):
+        into[(home + step) % capacity] = 9
+    hashes, homes = hashes_and_homes({1: home}, mixing_hash, 10, capacity)
+    args = (slots(1), bytes(10), OFFSETS, into, homes, hashes, mixing_hash)
+    expected = (home + taken) % capacity
+    for fill in (compiled, _fill_in_python):
+        result = (
+            run(fill, *as_lists(args, None)) if fill is _fill_in_python else run(fill, args, None)
+        )
+        assert result[0][expected] == 1  # type: ignore[index]
+        assert result[0].count(1) == 1  # type: ignore[union-attr]
+
+
+@needs_compiled
 def test_an_unknown_hash_is_asked_for_and_its_low_bits_kept() -> None:
     asked: list[int] = []
 
