@@ -33,3 +33,17 @@ def test_a_window_holds_itself_and_nothing_bigger() -> None:
     assert window.holds(window) and window.holds(NOWHERE)
     assert not window.holds(window.grown(1))
     assert not window.holds(Window(-2, 3, 4, 6)) and not window.holds(Window(-3, 3, 4, 5))
+
+
+points = st.lists(st.tuples(st.integers(-70, 70), st.integers(-70, 70)), max_size=30)
+
+
+@given(windows, points)
+def test_cells_and_points_in_bulk_are_cell_and_point_one_at_a_time(
+    window: Window, some: list[tuple[int, int]]
+) -> None:
+    cells = window.cells_of(some)
+    assert cells == [window.cell(x, y) if window.contains(x, y) else 0 for x, y in some]
+    named = [cell for cell in cells if cell]
+    assert window.points_of(named) == [window.point(cell) for cell in named]
+    assert window.points_of([0, -1, window.cells + 1]) == [None, None, None]

@@ -42,6 +42,14 @@ def test_points_outside_get_names_past_the_window_in_order_of_first_use() -> Non
     assert keys.point(22) == farther and keys.find(far) == 21
 
 
+def test_points_in_bulk_are_named_and_named_back_as_one_at_a_time() -> None:
+    some = [(100, 100), (-2, -3), (2, 0), (-(2**31), 5), (100, 100), (0, -2)]
+    one_at_a_time, bulk = KeySpace(WINDOW), KeySpace(WINDOW)
+    names = bulk.keys(some)
+    assert names == [one_at_a_time.key(point) for point in some]
+    assert bulk.points(names) == some
+
+
 @pytest.mark.usefixtures("lazy")
 def test_hashes_are_wyhash_and_homes_follow_them_for_every_capacity() -> None:
     keys = KeySpace(WINDOW)
