@@ -21,9 +21,12 @@ if TYPE_CHECKING:
     import signal
     from typing import IO, Any, NoReturn
 else:
-    # The C module that signal re-exports: the same calls, without the enums of every
-    # signal that signal builds when imported (with enum itself, ~3 ms of each start).
-    import _signal as signal
+    # CPython's C module that signal re-exports: the same calls, without the enums of
+    # every signal that signal builds when imported (with enum itself, ~3 ms a start).
+    try:
+        import _signal as signal
+    except ImportError:  # not CPython
+        import signal
 
 EXIT_INTERNAL = 70
 """A bug: an exception nobody expected (as sysexits' EX_SOFTWARE)."""
