@@ -52,7 +52,10 @@ BLOG = ROOT / "inputs" / "blog-70x70.txt"
 RESULTS = ROOT / "bench" / "results.json"
 README = ROOT / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
-AOC23 = [sys.executable, "-m", "aoc23"]
+_SCRIPT = Path(sys.executable).with_name("aoc23")
+AOC23 = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "aoc23"]
+"""The ``aoc23`` command as users run it: the script the install made (which loads ``re``
+before aoc23), else ``python -m aoc23``."""
 SERIES = (35, 70, 140, 280)
 SERIES_ROUNDS = 100
 PURE_PYTHON = "AOC23_PURE_PYTHON"
