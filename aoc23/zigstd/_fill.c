@@ -209,7 +209,8 @@ static PyObject *filled(PyObject *Py_UNUSED(module), PyObject *const *args, Py_s
     PyObject *result = NULL;
     if (parse(&fill, args[0], nargs == 2 ? args[1] : Py_None) == 0) {
         const int32_t *source = fill.source.view.buf;
-        int32_t *keys = PyMem_Malloc((size_t)(fill.source.count ? fill.source.count : 1) * sizeof *keys);
+        size_t room = (size_t)(fill.source.count ? fill.source.count : 1);
+        int32_t *keys = PyMem_Malloc(room * sizeof *keys); /* the source's keys, gathered */
         if (keys == NULL) {
             PyErr_NoMemory();
         } else {
