@@ -15,7 +15,9 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aoc23 import cli, solving
+from aoc23 import cli, launch, solving
+from aoc23.errors import OutputError
+from aoc23.process import Stopped
 from aoc23.solving import SolveRequest, plain_solve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,7 +120,9 @@ def test_the_quick_way_agrees_with_click_whenever_it_takes_the_arguments(
 
 
 def test_a_plain_solve_loads_neither_click_nor_what_only_other_commands_use() -> None:
-    """Nor typing, re, enum and the like: each costs every start a few milliseconds."""
+    """Nor typing, re, enum and the like, each of which costs every start a few
+    milliseconds. This is what aoc23 itself loads: the ``aoc23`` script pip writes loads re
+    before aoc23 starts; ``python -m aoc23`` does not."""
     script = (  # a plain solve ends with os._exit: the report goes just before it
         "import os, sys\n"
         "end = os._exit\n"
@@ -140,6 +144,48 @@ def test_a_plain_solve_loads_neither_click_nor_what_only_other_commands_use() ->
     assert done.returncode == 0
     assert done.stdout.endswith(b"part2: 20\n")
     assert done.stderr.decode().splitlines()[-1] == "loaded:"
+
+
+class FailingFlush:
+    def __init__(self, failure: BaseException) -> None:
+        self.failure = failure
+
+    def flush(self) -> None:
+        raise self.failure
+
+
+@pytest.mark.parametrize(
+    ("code", "failure", "status"),
+    [
+        (0, Stopped(130), 130),
+        (0, Stopped(143), 143),
+        (0, OutputError("cannot write to standard output"), 74),
+        (0, OSError(28, "No space left on device"), 74),
+        (3, OutputError("cannot write to standard output"), 3),
+        (None, ValueError("I/O operation on closed file"), 74),
+    ],
+)
+def test_the_last_flush_of_a_plain_solve_ends_with_a_status_never_a_traceback(
+    code: int | None, failure: BaseException, status: int
+) -> None:
+    """A plain solve leaves with os._exit after one last flush of both streams (nothing is
+    left to write by then). A Ctrl-C or a failing stream at that moment still ends with the
+    status it calls for."""
+    ended: list[int] = []
+    with (
+        mock.patch.object(sys, "stdout", FailingFlush(failure)),
+        mock.patch.object(launch.os, "_exit", ended.append),
+    ):
+        launch._end_now(code)
+    assert ended == [status]
+
+
+def test_a_plain_solve_ends_with_the_status_it_was_given() -> None:
+    ended: list[int] = []
+    with mock.patch.object(launch.os, "_exit", ended.append):
+        for code in (0, 1, 3, 74, None, "not a number"):
+            launch._end_now(code)
+    assert ended == [0, 1, 3, 74, 0, 1]
 
 
 SIZE_PATTERN = re.compile(r"\s*([0-9]+)\s*([a-zA-Z]*)\s*", re.ASCII)
