@@ -141,6 +141,9 @@ def test_a_key_takes_the_first_free_slot_however_many_are_taken_after_its_home(
         )
         assert result[0][expected] == 1  # type: ignore[index]
         assert result[0].count(1) == 1  # type: ignore[union-attr]
+        assert [slot for slot, key in enumerate(result[0]) if key == 9] == sorted(  # type: ignore[arg-type]
+            (home + step) % capacity for step in range(taken)
+        )
 
 
 @needs_compiled
