@@ -23,18 +23,32 @@ if TYPE_CHECKING:
 else:
     from collections import namedtuple
 
-    _NOT_COPIED = frozenset({"__annotations__", "__module__", "__orig_bases__"})
+    _NOT_COPIED = frozenset(
+        {"__annotations__", "__annotate__", "__annotate_func__", "__module__", "__orig_bases__"}
+    )
+
+    def _annotations(body):
+        """The annotations of a class body: a dict in it, or (from Python 3.14, where a
+        module without ``from __future__ import annotations`` defers them) what its
+        ``__annotate__`` gives."""
+        if "__annotations__" in body:
+            return body["__annotations__"]
+        annotate = body.get("__annotate__", body.get("__annotate_func__"))
+        return {} if annotate is None else annotate(1)  # 1: the values, as written
 
     class _NamedTupleMaker(type):
         def __new__(cls, name, bases, body):
             if not bases:
                 return super().__new__(cls, name, bases, body)
-            fields = tuple(body.get("__annotations__", ()))
+            annotations = _annotations(body)
+            fields = tuple(annotations)
+            if not fields:
+                raise TypeError(f"{name}: a record needs annotated fields")
             defaults = [body[field] for field in fields if field in body]
             if any(field in body for field in fields[: len(fields) - len(defaults)]):
                 raise TypeError(f"{name}: a field without a default follows one with one")
             made = namedtuple(name, fields, defaults=defaults, module=body["__module__"])
-            made.__annotations__ = body.get("__annotations__", {})
+            made.__annotations__ = annotations
             for key, value in body.items():
                 if key not in _NOT_COPIED and key not in fields:
                     setattr(made, key, value)

@@ -68,3 +68,23 @@ def test_a_field_without_default_after_one_with_default_is_refused() -> None:
         class Wrong(NamedTuple):
             first: int = 0
             second: int
+
+
+def test_a_record_without_annotated_fields_is_refused_rather_than_made_empty() -> None:
+    with pytest.raises(TypeError, match="Empty: a record needs annotated fields"):
+
+        class Empty(NamedTuple):
+            name = "a"
+
+
+@pytest.mark.parametrize("key", ["__annotate__", "__annotate_func__"])
+def test_fields_deferred_as_python_3_14_defers_them_are_read_all_the_same(key: str) -> None:
+    """From Python 3.14 a module without ``from __future__ import annotations`` leaves a
+    function in the class body instead of an ``__annotations__`` dict."""
+    deferred = {"name": str, "width": int}
+    body = {"__module__": __name__, key: lambda format: deferred, "width": 2}
+    made = type(NamedTuple)("Deferred", (NamedTuple,), body)
+    assert made._fields == ("name", "width")
+    assert made("a") == ("a", 2)
+    assert made.__annotations__ == deferred
+    assert vars(made).get(key) is not body[key]
