@@ -109,4 +109,10 @@ def empty_ground(elves: Iterable[Point]) -> int:
     points = list(elves)
     xs = [x for x, _ in points]
     ys = [y for _, y in points]
-    return (max(xs) - min(xs) + 1) * (max(ys) - min(ys) + 1) - len(points)
+    return empty_ground_in(max(xs) - min(xs) + 1, max(ys) - min(ys) + 1, len(points))
+
+
+def empty_ground_in(width: int, height: int, elves: int) -> int:
+    """Part 1, given the size of the smallest rectangle that holds the elves, and how many
+    there are."""
+    return width * height - elves

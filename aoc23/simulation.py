@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aoc23 import puzzle
 from aoc23.errors import OutOfMemory
 from aoc23.records import NamedTuple
 from aoc23.strategies import STRATEGIES, Settings, Strategy
@@ -94,7 +93,7 @@ def play(
             raise
         index += 1
         if index == PART1_ROUNDS:
-            yield Answer(1, puzzle.empty_ground(program.elves()))
+            yield Answer(1, program.empty_ground())
         settled = until_settled and not moved
     if tracer is not None:
         tracer(Finished(index, program.memuse()))

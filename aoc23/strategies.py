@@ -227,6 +227,11 @@ class Strategy:
         """The long-lived fixed buffers, in a fixed order (empty when there are none)."""
         return (self.fba.buffer,)
 
+    def empty_ground(self) -> int:
+        """Part 1's answer, read from ``grid.cells`` as the blog reads it."""
+        bounds = self.cells.key_bounds()
+        return puzzle.empty_ground_in(bounds.width, bounds.height, self.cells.count())
+
     def elves(self) -> list[puzzle.Point]:
         return list(self.cells.key_iterator())
 

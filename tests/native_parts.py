@@ -20,11 +20,13 @@ from aoc23.zigstd import _keys, hash_map
 COMPILED_FILL = compiled_part("aoc23.zigstd._fill", "filled")
 COMPILED_HASH_WINDOW = compiled_part("aoc23.zigstd._fill", "hash_window")
 COMPILED_RENAMED_CELLS = compiled_part("aoc23.zigstd._fill", "renamed_cells")
+COMPILED_CELL_SPAN = compiled_part("aoc23.zigstd._fill", "cell_span")
 COMPILED_RULES = compiled_part("aoc23._bitboard", "Grid")
 COMPILED_BUILT = None not in (
     COMPILED_FILL,
     COMPILED_HASH_WINDOW,
     COMPILED_RENAMED_CELLS,
+    COMPILED_CELL_SPAN,
     COMPILED_RULES,
 )
 
@@ -48,6 +50,7 @@ def working(kind: str) -> Iterator[None]:
         (hash_map, "_FREE_SLOT"): array("i", [0]) if compiled else [0],
         (_keys, "hash_window"): COMPILED_HASH_WINDOW if compiled else None,
         (_keys, "renamed_cells"): COMPILED_RENAMED_CELLS if compiled else None,
+        (_keys, "cell_span"): COMPILED_CELL_SPAN if compiled else None,
         (bitboard, "rules"): COMPILED_RULES if compiled else bitboard.BigIntGrid,
     }
     with ExitStack() as stack:

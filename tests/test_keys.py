@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aoc23.grid import Window
+from aoc23.grid import NOWHERE, Window
 from aoc23.zigstd import _keys, wyhash
 from aoc23.zigstd._keys import UNKNOWN, UNKNOWN_HASH, KeySpace
 
@@ -203,3 +203,49 @@ def test_the_compiled_renaming_refuses_what_it_cannot_do(
     assert _keys.renamed_cells is not None
     with pytest.raises(error):
         _keys.renamed_cells(names, *args)  # type: ignore[arg-type]
+
+
+@given(
+    st.integers(-50, 50),
+    st.integers(-50, 50),
+    st.integers(1, 9),
+    st.integers(1, 9),
+    st.lists(st.integers(0, 120), max_size=40),
+)
+def test_the_bounds_of_names_are_the_smallest_window_around_their_points(
+    left: int, top: int, width: int, height: int, drawn: list[int]
+) -> None:
+    keys = KeySpace(Window(left, top, width, height))
+    names = [name if name <= keys.window.cells else keys.key((900, name)) for name in drawn]
+    points = [keys.point(name) for name in names if name]
+    expected = Window.around(points, 0) if points else NOWHERE
+    assert keys.bounds(names) == expected
+    assert keys.bounds(array("i", names)) == expected
+
+
+def test_no_names_are_bounded_by_no_window() -> None:
+    assert KeySpace(WINDOW).bounds(array("i", [0, 0])) == NOWHERE
+    assert KeySpace(WINDOW).bounds([]) == NOWHERE
+
+
+@needs_compiled
+def test_the_compiled_span_counts_rows_and_columns_from_the_window_corner() -> None:
+    assert _keys.cell_span is not None
+    # a 5-wide window: cell 7 is row 1 column 1, cell 15 row 2 column 4, cell 3 row 0 column 2
+    assert _keys.cell_span(array("i", [0, 7, 15, 0, 3]), 20, 5) == (0, 2, 1, 4)
+    assert _keys.cell_span(array("i", [0, 21]), 20, 5) is None
+    assert _keys.cell_span(array("i", [0, -1]), 20, 5) is None
+    assert _keys.cell_span(array("i", []), 20, 5) is None
+
+
+@needs_compiled
+@pytest.mark.parametrize(
+    ("names", "width", "error"),
+    [(array("l", [1]), 1, TypeError), (array("i", [1]), 0, ValueError), ([1], 1, TypeError)],
+)
+def test_the_compiled_span_refuses_what_it_cannot_read(
+    names: object, width: int, error: type
+) -> None:
+    assert _keys.cell_span is not None
+    with pytest.raises(error):
+        _keys.cell_span(names, 1, width)  # type: ignore[arg-type]

@@ -18,7 +18,11 @@
    cell (1 to inside) as the cell it is of a wider window: c + shift + (c - 1) / width *
    per_row. It leaves 0 and every other name alone, and returns the list of their places.
 
-   All three are optional: without a C compiler the package runs the Python ones. Bad input raises;
+   cell_span(names, inside, width) gives (first_row, last_row, first_column, last_column) of the
+   nonzero names, each a window's cell (1 to inside), rows and columns counted from the window's
+   corner; None when there is no name, or one that is not such a cell.
+
+   All four are optional: without a C compiler the package runs the Python ones. Bad input raises;
    nothing here reads or writes out of bounds. */
 
 #define PY_SSIZE_T_CLEAN
@@ -287,12 +291,49 @@ static PyObject *renamed_cells(PyObject *Py_UNUSED(module), PyObject *args) {
     return others;
 }
 
+static PyObject *cell_span(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *names;
+    Py_ssize_t inside, width;
+    if (!PyArg_ParseTuple(args, "Onn:cell_span", &names, &inside, &width)) return NULL;
+    if (width <= 0) {
+        PyErr_SetString(PyExc_ValueError, "width must be positive");
+        return NULL;
+    }
+    Items items;
+    if (hold(&items, names, "i", 0, "names") < 0) {
+        release(&items);
+        return NULL;
+    }
+    const int32_t *name = items.view.buf;
+    Py_ssize_t count = 0, first = 0, last = 0, left = 0, right = 0;
+    for (Py_ssize_t at = 0; at < items.count; at++) {
+        Py_ssize_t cell = name[at];
+        if (cell == 0) continue;
+        if (cell < 1 || cell > inside) {
+            count = 0;
+            break;
+        }
+        Py_ssize_t column = (cell - 1) % width;
+        if (count == 0 || cell < first) first = cell;
+        if (count == 0 || cell > last) last = cell;
+        if (count == 0 || column < left) left = column;
+        if (count == 0 || column > right) right = column;
+        count++;
+    }
+    release(&items);
+    if (count == 0) Py_RETURN_NONE;
+    return Py_BuildValue("nnnn", (first - 1) / width, (last - 1) / width, left, right);
+}
+
 static PyMethodDef methods[] = {
     {"filled", (PyCFunction)(void (*)(void))filled, METH_FASTCALL,
      "filled(args, echo=None): hash_map._fill_in_python, compiled, on flat arrays."},
     {"renamed_cells", renamed_cells, METH_VARARGS,
      "renamed_cells(names, inside, width, shift, per_row): window cells renamed in place for a "
      "wider window; the places of the other names."},
+    {"cell_span", cell_span, METH_VARARGS,
+     "cell_span(names, inside, width): (first_row, last_row, first_column, last_column) of a "
+     "window's cells, or None."},
     {"hash_window", hash_window, METH_VARARGS,
      "hash_window(hashes, left, top, width): the Wyhash of each cell's point into hashes[1:]."},
     {NULL, NULL, 0, NULL},

@@ -24,6 +24,7 @@ hash is 0 is merely hashed again each time it is asked for.)"""
 
 HashWindow = Callable[[MutableSequence[int], int, int, int], None]
 RenamedCells = Callable[[MutableSequence[int], int, int, int, int], list[int]]
+CellSpan = Callable[[Sequence[int], int, int], "tuple[int, int, int, int] | None"]
 
 
 def _compiled_hash_window() -> HashWindow | None:
@@ -37,6 +38,10 @@ compiled fill reads; None (no compiled part) hashes each key in Python when firs
 
 renamed_cells: RenamedCells | None = compiled_part("aoc23.zigstd._fill", "renamed_cells")
 """Renames a flat array of names for a wider window, natively (see :meth:`KeySpace.renamed`)."""
+
+cell_span: CellSpan | None = compiled_part("aoc23.zigstd._fill", "cell_span")
+"""The rows and columns a flat array of window cells spans, natively (see
+:meth:`KeySpace.bounds`)."""
 
 
 class KeySpace:
@@ -131,6 +136,19 @@ class KeySpace:
             for narrow, wide in lists:
                 wide[at : at + old.width] = narrow[start : start + old.width]
         return wider
+
+    def bounds(self, names: Sequence[int]) -> Window:
+        """The smallest window that holds the points of the nonzero ``names``
+        (:data:`~aoc23.grid.NOWHERE` for none)."""
+        window = self.window
+        if cell_span is not None and isinstance(names, array):
+            span = cell_span(names, window.cells, window.width)
+            if span is not None:
+                first_row, last_row, first_column, last_column = span
+                left, top = window.left + first_column, window.top + first_row
+                return Window(left, top, last_column - first_column + 1, last_row - first_row + 1)
+        points = self.points(list(filter(None, names)))
+        return Window.around(points, 0) if points else NOWHERE
 
     def renamed(self, names: Sequence[int], old: KeySpace) -> MutableSequence[int]:
         """``names`` of ``old``'s keys (0 for none), as this key space names them, each with

@@ -25,6 +25,7 @@ from array import array
 from collections.abc import Callable, Iterator, MutableSequence, Sequence
 
 from aoc23.errors import AllocatorMisuse
+from aoc23.grid import Window
 from aoc23.native import compiled_part
 from aoc23.zigstd._keys import KeySpace
 from aoc23.zigstd.mem import Allocator, Slice, align_forward
@@ -146,6 +147,10 @@ class AutoHashMap:
     def key_iterator(self) -> Iterator[Point]:
         """The keys in slot order, as Zig's ``keyIterator`` visits them."""
         return iter(self.keys.points(list(filter(None, self._slots))))
+
+    def key_bounds(self) -> Window:
+        """The smallest window that holds every key (no window at all when empty)."""
+        return self.keys.bounds(self._slots)
 
     # -- the step's bulk operations ---------------------------------------------------
 
