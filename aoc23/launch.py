@@ -14,7 +14,7 @@ import sys
 def entry() -> None:
     """The ``aoc23`` program."""
     gc.disable()  # what starting makes lives as long as the process: no garbage to look for
-    from aoc23.process import run_program
+    from aoc23.process import Stopped, run_program
     from aoc23.solving import plain_solve, solve
 
     request = plain_solve(sys.argv[1:])
@@ -34,6 +34,8 @@ def entry() -> None:
         run_program(solved)
     except SystemExit as done:
         _end_now(done.code)
+    except Stopped as stop:  # a signal after run_program has made its report
+        _end_now(stop.code)
 
 
 def _collect_from_now_on() -> None:
@@ -47,19 +49,25 @@ def _end_now(code: object) -> None:
     """Exit with ``code`` at once, without the interpreter's teardown of every module and
     object (a few million instructions, about a millisecond a run):
     :func:`~aoc23.process.run_program` has written and flushed all there is to say, and a
-    plain solve leaves nothing to clean up (no temporary file, no child process). The last
-    flush below has nothing left to write; should it fail all the same, or be stopped by a
-    signal, the status says so rather than a traceback."""
+    plain solve leaves nothing to clean up (no temporary file, no child process). A signal
+    from here on ends the process with its own status. The last flush of stdout has nothing
+    left to write; should it fail all the same, the status says so (stderr's failures are
+    ignored, as everywhere)."""
     from aoc23.errors import OutputError
-    from aoc23.process import Stopped
+    from aoc23.process import EXIT_BROKEN_PIPE, end_at_once_on_signals
 
+    end_at_once_on_signals()
     status = code if isinstance(code, int) else 0 if code is None else 1
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            if stream is not None:
-                stream.flush()
-        except Stopped as stop:
-            status = stop.code
-        except Exception:
-            status = status or OutputError.exit_code
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        status = status or EXIT_BROKEN_PIPE
+    except Exception:
+        status = status or OutputError.exit_code
+    try:
+        if sys.stderr is not None:
+            sys.stderr.flush()
+    except Exception:
+        pass
     os._exit(status)

@@ -83,6 +83,17 @@ def stop_on(signum: int, code: int) -> None:
     signal.signal(signum, handler)
 
 
+def end_at_once_on_signals() -> None:
+    """From now on SIGINT and SIGTERM end the process at once with their status, raising
+    nothing: for the last steps of a program that has nothing left to clean up."""
+
+    def end(signum: int, _frame: FrameType | None) -> None:
+        os._exit(EXIT_INTERRUPTED if signum == signal.SIGINT else EXIT_TERMINATED)
+
+    signal.signal(signal.SIGINT, end)
+    signal.signal(signal.SIGTERM, end)
+
+
 # -- stdout -----------------------------------------------------------------------------
 
 FLUSH_INTERVAL = 0.1

@@ -15,9 +15,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aoc23 import cli, launch, solving
+from aoc23 import cli, launch, process, solving
 from aoc23.errors import OutputError
-from aoc23.process import Stopped
 from aoc23.solving import SolveRequest, plain_solve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,45 +146,90 @@ def test_a_plain_solve_loads_neither_click_nor_what_only_other_commands_use() ->
 
 
 class FailingFlush:
-    def __init__(self, failure: BaseException) -> None:
-        self.failure = failure
+    def __init__(self, failure: BaseException | None, seen: list[str], name: str) -> None:
+        self.failure, self.seen, self.name = failure, seen, name
 
     def flush(self) -> None:
-        raise self.failure
+        self.seen.append(f"{self.name} flushed")
+        if self.failure is not None:
+            raise self.failure
+
+
+def end_now(code: object, out: BaseException | None, err: BaseException | None) -> list[str]:
+    """What ``_end_now(code)`` does, in order, with stdout's and stderr's flushes failing
+    as given: the last entry is the status it exits with."""
+    seen: list[str] = []
+    with (
+        mock.patch.object(sys, "stdout", FailingFlush(out, seen, "stdout")),
+        mock.patch.object(sys, "stderr", FailingFlush(err, seen, "stderr")),
+        mock.patch.object(process, "end_at_once_on_signals", lambda: seen.append("signals")),
+        mock.patch.object(launch.os, "_exit", lambda status: seen.append(f"exit {status}")),
+    ):
+        launch._end_now(code)
+    return seen
 
 
 @pytest.mark.parametrize(
     ("code", "failure", "status"),
     [
-        (0, Stopped(130), 130),
-        (0, Stopped(143), 143),
+        (0, None, 0),
         (0, OutputError("cannot write to standard output"), 74),
         (0, OSError(28, "No space left on device"), 74),
+        (0, BrokenPipeError(), 141),
         (3, OutputError("cannot write to standard output"), 3),
         (None, ValueError("I/O operation on closed file"), 74),
+        (None, None, 0),
+        ("not a number", None, 1),
     ],
 )
-def test_the_last_flush_of_a_plain_solve_ends_with_a_status_never_a_traceback(
-    code: int | None, failure: BaseException, status: int
+def test_a_plain_solve_ends_with_its_status_whatever_the_last_flush_of_stdout_meets(
+    code: object, failure: BaseException | None, status: int
 ) -> None:
     """A plain solve leaves with os._exit after one last flush of both streams (nothing is
-    left to write by then). A Ctrl-C or a failing stream at that moment still ends with the
-    status it calls for."""
-    ended: list[int] = []
+    left to write by then), a signal from then on ending it at once with its own status."""
+    seen = end_now(code, failure, None)
+    assert seen == ["signals", "stdout flushed", "stderr flushed", f"exit {status}"]
+
+
+def test_a_failing_stderr_at_the_end_changes_no_status() -> None:
+    assert end_now(0, None, OSError(28, "No space left on device"))[-1] == "exit 0"
+    assert end_now(3, None, ValueError("I/O operation on closed file"))[-1] == "exit 3"
+
+
+@pytest.mark.parametrize("ending", [SystemExit(74), process.Stopped(143)])
+def test_a_plain_solve_ends_through_end_now_even_when_a_signal_comes_after_the_report(
+    ending: BaseException,
+) -> None:
+    """run_program reports and exits; a signal just after it has done so (raising Stopped
+    where nothing catches it any more) still ends with the signal's status."""
+
+    def run_program(_body: object) -> None:
+        raise ending
+
+    ended: list[object] = []
     with (
-        mock.patch.object(sys, "stdout", FailingFlush(failure)),
-        mock.patch.object(launch.os, "_exit", ended.append),
+        mock.patch.object(sys, "argv", ["aoc23", "solve", EXAMPLE]),
+        mock.patch.object(process, "run_program", run_program),
+        mock.patch.object(launch, "gc"),
+        mock.patch.object(launch, "_end_now", ended.append),
     ):
-        launch._end_now(code)
-    assert ended == [status]
+        launch.entry()
+    assert ended == [74 if isinstance(ending, SystemExit) else 143]
 
 
-def test_a_plain_solve_ends_with_the_status_it_was_given() -> None:
-    ended: list[int] = []
-    with mock.patch.object(launch.os, "_exit", ended.append):
-        for code in (0, 1, 3, 74, None, "not a number"):
-            launch._end_now(code)
-    assert ended == [0, 1, 3, 74, 0, 1]
+@pytest.mark.parametrize(("signal_name", "status"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_at_the_end_a_signal_ends_the_process_at_once_with_its_status(
+    signal_name: str, status: int
+) -> None:
+    script = (
+        "import os, signal, sys\n"
+        "from aoc23.process import end_at_once_on_signals\n"
+        "end_at_once_on_signals()\n"
+        f"os.kill(os.getpid(), signal.{signal_name})\n"
+        "print('still here')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (status, b"", b"")
 
 
 SIZE_PATTERN = re.compile(r"\s*([0-9]+)\s*([a-zA-Z]*)\s*", re.ASCII)
