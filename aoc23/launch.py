@@ -14,7 +14,9 @@ import sys
 def entry() -> None:
     """The ``aoc23`` program."""
     gc.disable()  # what starting makes lives as long as the process: no garbage to look for
-    from aoc23.process import Stopped, run_program
+    from aoc23.process import Stopped, end_at_once_on_signals, run_program
+
+    end_at_once_on_signals()  # nothing to clean up until run_program says otherwise
     from aoc23.solving import plain_solve, solve
 
     request = plain_solve(sys.argv[1:])

@@ -85,7 +85,8 @@ def stop_on(signum: int, code: int) -> None:
 
 def end_at_once_on_signals() -> None:
     """From now on SIGINT and SIGTERM end the process at once with their status, raising
-    nothing: for the last steps of a program that has nothing left to clean up."""
+    nothing: for the steps before and after :func:`run_program`, which have nothing to
+    clean up (the start, and the end of a plain solve)."""
 
     def end(signum: int, _frame: FrameType | None) -> None:
         os._exit(EXIT_INTERRUPTED if signum == signal.SIGINT else EXIT_TERMINATED)

@@ -186,6 +186,35 @@ def test_sigterm_ends_with_143_quietly() -> None:
     assert (out, errors) == (b"", b"")
 
 
+SIGNAL_WHILE_STARTING = """
+import os, signal, sys
+import aoc23.solving
+
+real = aoc23.solving.plain_solve
+
+def read_then_signalled(args):
+    os.kill(os.getpid(), signal.{name})
+    return real(args)
+
+aoc23.solving.plain_solve = read_then_signalled
+sys.argv = ["aoc23", *sys.argv[1:]]
+from aoc23.launch import entry
+entry()
+"""
+
+
+@pytest.mark.parametrize(("name", "status"), [("SIGINT", 130), ("SIGTERM", 143)])
+@pytest.mark.parametrize("args", [["solve", EXAMPLE], ["trace", EXAMPLE]], ids=["solve", "trace"])
+def test_a_signal_while_starting_ends_with_its_status_and_no_traceback(
+    name: str, status: int, args: list[str]
+) -> None:
+    """Before the command runs (and its own handling of signals begins) there is nothing to
+    clean up: a Ctrl-C there is 130 with nothing said, not a KeyboardInterrupt's traceback."""
+    script = SIGNAL_WHILE_STARTING.format(name=name)
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (status, b"", b"")
+
+
 # The safety net.
 
 BREAK_RUN = """

@@ -210,6 +210,7 @@ def test_a_plain_solve_ends_through_end_now_even_when_a_signal_comes_after_the_r
     with (
         mock.patch.object(sys, "argv", ["aoc23", "solve", EXAMPLE]),
         mock.patch.object(process, "run_program", run_program),
+        mock.patch.object(process, "end_at_once_on_signals"),
         mock.patch.object(launch, "gc"),
         mock.patch.object(launch, "_end_now", ended.append),
     ):
