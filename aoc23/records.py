@@ -24,7 +24,15 @@ else:
     from collections import namedtuple
 
     _NOT_COPIED = frozenset(
-        {"__annotations__", "__annotate__", "__annotate_func__", "__module__", "__orig_bases__"}
+        {
+            "__annotations__",
+            "__annotate__",
+            "__annotate_func__",
+            "__classdictcell__",
+            "__conditional_annotations__",
+            "__module__",
+            "__orig_bases__",
+        }
     )
 
     def _annotations(body):
@@ -34,7 +42,14 @@ else:
         if "__annotations__" in body:
             return body["__annotations__"]
         annotate = body.get("__annotate__", body.get("__annotate_func__"))
-        return {} if annotate is None else annotate(1)  # 1: the values, as written
+        if annotate is None:
+            return {}
+        try:
+            return annotate(1)  # 1: the values, as written
+        except NameError:  # a name defined later, or only for type checkers
+            import annotationlib
+
+            return annotationlib.call_annotate_function(annotate, annotationlib.Format.FORWARDREF)
 
     class _NamedTupleMaker(type):
         def __new__(cls, name, bases, body):

@@ -226,6 +226,10 @@ def test_the_bounds_of_names_are_the_smallest_window_around_their_points(
 def test_no_names_are_bounded_by_no_window() -> None:
     assert KeySpace(WINDOW).bounds(array("i", [0, 0])) == NOWHERE
     assert KeySpace(WINDOW).bounds([]) == NOWHERE
+    assert KeySpace().bounds(array("i", [0])) == NOWHERE
+    outside = KeySpace()
+    names = array("i", [0, outside.key((4, 5)), outside.key((-1, 7))])
+    assert outside.bounds(names) == Window(-1, 5, 6, 3)
 
 
 @needs_compiled

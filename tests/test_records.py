@@ -4,6 +4,8 @@ same kind of class typing would make."""
 from __future__ import annotations
 
 import pickle
+import sys
+import types
 import typing
 
 import pytest
@@ -82,9 +84,39 @@ def test_fields_deferred_as_python_3_14_defers_them_are_read_all_the_same(key: s
     """From Python 3.14 a module without ``from __future__ import annotations`` leaves a
     function in the class body instead of an ``__annotations__`` dict."""
     deferred = {"name": str, "width": int}
-    body = {"__module__": __name__, key: lambda format: deferred, "width": 2}
+
+    def annotate(format: int) -> dict[str, type]:
+        assert format == 1  # the values
+        return deferred
+
+    body = {"__module__": __name__, key: annotate, "width": 2}
     made = type(NamedTuple)("Deferred", (NamedTuple,), body)
     assert made._fields == ("name", "width")
     assert made("a") == ("a", 2)
     assert made.__annotations__ == deferred
     assert vars(made).get(key) is not body[key]
+
+
+def test_fields_whose_deferred_annotations_name_what_is_not_defined_yet_are_read_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Python 3.14 evaluates such annotations as forward references
+    (``annotationlib.Format.FORWARDREF``), as typing.NamedTuple does; annotationlib stands
+    in here for the 3.14 module."""
+    asked: list[object] = []
+
+    def annotate(format: int) -> dict[str, object]:
+        asked.append(format)
+        if format == 1:
+            raise NameError("name 'Later' is not defined")
+        return {"name": "Later"}
+
+    annotationlib = types.SimpleNamespace(
+        Format=types.SimpleNamespace(FORWARDREF=3),
+        call_annotate_function=lambda function, format: function(format),
+    )
+    monkeypatch.setitem(sys.modules, "annotationlib", annotationlib)
+    body = {"__module__": __name__, "__annotate__": annotate}
+    made = type(NamedTuple)("Forward", (NamedTuple,), body)
+    assert made._fields == ("name",)
+    assert asked == [1, 3]

@@ -141,7 +141,7 @@ class KeySpace:
         """The smallest window that holds the points of the nonzero ``names``
         (:data:`~aoc23.grid.NOWHERE` for none)."""
         window = self.window
-        if cell_span is not None and isinstance(names, array):
+        if cell_span is not None and window.cells and isinstance(names, array):
             span = cell_span(names, window.cells, window.width)
             if span is not None:
                 first_row, last_row, first_column, last_column = span
