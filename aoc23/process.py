@@ -80,7 +80,7 @@ def stop_on(signum: int, code: int) -> None:
     def handler(_signum: int, _frame: FrameType | None) -> None:
         raise Stopped(code)
 
-    signal.signal(signum, handler)
+    _handle_unless_ignored(signum, handler)
 
 
 def end_at_once_on_signals() -> None:
@@ -91,8 +91,16 @@ def end_at_once_on_signals() -> None:
     def end(signum: int, _frame: FrameType | None) -> None:
         os._exit(EXIT_INTERRUPTED if signum == signal.SIGINT else EXIT_TERMINATED)
 
-    signal.signal(signal.SIGINT, end)
-    signal.signal(signal.SIGTERM, end)
+    _handle_unless_ignored(signal.SIGINT, end)
+    _handle_unless_ignored(signal.SIGTERM, end)
+
+
+def _handle_unless_ignored(signum: int, handler: Callable[[int, FrameType | None], None]) -> None:
+    """Handle ``signum`` with ``handler``, unless aoc23 was started with it ignored: a shell
+    starts a background job with SIGINT ignored, so that a Ctrl-C meant for the foreground
+    leaves it running (as ``nohup`` does with SIGHUP)."""
+    if signal.getsignal(signum) != signal.SIG_IGN:
+        signal.signal(signum, handler)
 
 
 # -- stdout -----------------------------------------------------------------------------

@@ -186,6 +186,30 @@ def test_sigterm_ends_with_143_quietly() -> None:
     assert (out, errors) == (b"", b"")
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_ignored_when_aoc23_starts_stays_ignored(signum: int) -> None:
+    """A shell starts a background job with SIGINT ignored (nohup does so with SIGHUP): a
+    Ctrl-C meant for the foreground must leave it running."""
+    process = subprocess.Popen(
+        [*AOC23, "solve", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signum, signal.SIG_IGN),
+    )
+    assert process.stdin is not None
+    process.stdin.write(b"#.#\n")
+    process.stdin.flush()
+    time.sleep(1.0)  # started, and waiting for the rest of its input
+    process.send_signal(signum)
+    time.sleep(0.5)
+    assert process.poll() is None
+    out, errors = process.communicate(b"...\n.#.\n", timeout=10)
+    assert process.returncode == 0
+    assert out.decode().splitlines()[-1] == "part1: 6"
+    assert errors == b""
+
+
 SIGNAL_WHILE_STARTING = """
 import os, signal, sys
 import aoc23.solving
