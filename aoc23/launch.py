@@ -14,8 +14,10 @@ import sys
 def entry() -> None:
     """The ``aoc23`` program."""
     gc.disable()  # what starting makes lives as long as the process: no garbage to look for
-    from aoc23.process import Stopped, end_at_once_on_signals, run_program
-
+    try:
+        from aoc23.process import Stopped, end_at_once_on_signals, run_program
+    except KeyboardInterrupt:  # Python's own Ctrl-C, before aoc23 has a say
+        os._exit(130)  # process.EXIT_INTERRUPTED, which is what could not be loaded
     end_at_once_on_signals()  # nothing to clean up until run_program says otherwise
     from aoc23.solving import plain_solve, solve
 

@@ -227,6 +227,28 @@ entry()
 """
 
 
+INTERRUPTED_WHILE_LOADING = """
+import sys
+
+class Interrupted:
+    def find_spec(self, name, path=None, target=None):
+        if name == "aoc23.process":
+            raise KeyboardInterrupt  # as Python raises it for a Ctrl-C in the middle
+
+sys.meta_path.insert(0, Interrupted())
+sys.argv = ["aoc23", "solve", sys.argv[1]]
+from aoc23.launch import entry
+entry()
+"""
+
+
+def test_a_ctrl_c_while_aoc23_loads_its_signal_handling_is_130_without_traceback() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_WHILE_LOADING, EXAMPLE], capture_output=True, check=False
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (130, b"", b"")
+
+
 @pytest.mark.parametrize(("name", "status"), [("SIGINT", 130), ("SIGTERM", 143)])
 @pytest.mark.parametrize("args", [["solve", EXAMPLE], ["trace", EXAMPLE]], ids=["solve", "trace"])
 def test_a_signal_while_starting_ends_with_its_status_and_no_traceback(
