@@ -227,6 +227,18 @@ entry()
 """
 
 
+@pytest.mark.parametrize(("name", "status"), [("SIGINT", 130), ("SIGTERM", 143)])
+@pytest.mark.parametrize("args", [["solve", EXAMPLE], ["trace", EXAMPLE]], ids=["solve", "trace"])
+def test_a_signal_while_starting_ends_with_its_status_and_no_traceback(
+    name: str, status: int, args: list[str]
+) -> None:
+    """Before the command runs (and its own handling of signals begins) there is nothing to
+    clean up: a Ctrl-C there is 130 with nothing said, not a KeyboardInterrupt's traceback."""
+    script = SIGNAL_WHILE_STARTING.format(name=name)
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (status, b"", b"")
+
+
 INTERRUPTED_WHILE_LOADING = """
 import sys
 
@@ -247,18 +259,6 @@ def test_a_ctrl_c_while_aoc23_loads_its_signal_handling_is_130_without_traceback
         [sys.executable, "-c", INTERRUPTED_WHILE_LOADING, EXAMPLE], capture_output=True, check=False
     )
     assert (done.returncode, done.stdout, done.stderr) == (130, b"", b"")
-
-
-@pytest.mark.parametrize(("name", "status"), [("SIGINT", 130), ("SIGTERM", 143)])
-@pytest.mark.parametrize("args", [["solve", EXAMPLE], ["trace", EXAMPLE]], ids=["solve", "trace"])
-def test_a_signal_while_starting_ends_with_its_status_and_no_traceback(
-    name: str, status: int, args: list[str]
-) -> None:
-    """Before the command runs (and its own handling of signals begins) there is nothing to
-    clean up: a Ctrl-C there is 130 with nothing said, not a KeyboardInterrupt's traceback."""
-    script = SIGNAL_WHILE_STARTING.format(name=name)
-    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, check=False)
-    assert (done.returncode, done.stdout, done.stderr) == (status, b"", b"")
 
 
 # The safety net.
