@@ -305,23 +305,22 @@ static PyObject *cell_span(PyObject *Py_UNUSED(module), PyObject *args) {
         return NULL;
     }
     const int32_t *name = items.view.buf;
-    Py_ssize_t count = 0, first = 0, last = 0, left = 0, right = 0;
+    Py_ssize_t first = PY_SSIZE_T_MAX, last = 0, left = width, right = -1;
     for (Py_ssize_t at = 0; at < items.count; at++) {
         Py_ssize_t cell = name[at];
         if (cell == 0) continue;
         if (cell < 1 || cell > inside) {
-            count = 0;
+            last = 0;
             break;
         }
         Py_ssize_t column = (cell - 1) % width;
-        if (count == 0 || cell < first) first = cell;
-        if (count == 0 || cell > last) last = cell;
-        if (count == 0 || column < left) left = column;
-        if (count == 0 || column > right) right = column;
-        count++;
+        if (cell < first) first = cell;
+        if (cell > last) last = cell;
+        if (column < left) left = column;
+        if (column > right) right = column;
     }
     release(&items);
-    if (count == 0) Py_RETURN_NONE;
+    if (last == 0) Py_RETURN_NONE;
     return Py_BuildValue("nnnn", (first - 1) / width, (last - 1) / width, left, right);
 }
 
