@@ -80,11 +80,16 @@ typedef struct {
     Items source, slots, echo, hashes;
     const unsigned char *codes;
     Py_ssize_t code_count;
-    Py_ssize_t offsets[MAX_CODES];
-    Py_ssize_t offset_count;
+    Py_ssize_t shift[MAX_CODES];
+    /* shift[code]: how far an elf with that code moves, or one of the two marks below; every
+       code has an entry, so a move is one look-up and one range test. */
     Py_ssize_t mask;
     PyObject *hash_key;
 } Fill;
+
+/* Marks in Fill.shift, far enough below zero that any key plus one is out of range. */
+#define NO_OFFSET (PY_SSIZE_T_MIN / 2)   /* a code past the offsets given */
+#define FAR_OFFSET (PY_SSIZE_T_MIN / 4)  /* an offset no key can move by and stay a key */
 
 static void release_all(Fill *fill) {
     release(&fill->source);
@@ -102,14 +107,16 @@ static int read_offsets(Fill *fill, PyObject *offsets) {
         PyErr_SetString(PyExc_ValueError, "more than 256 offsets");
         return -1;
     }
-    for (Py_ssize_t i = 0; i < count; i++) {
-        fill->offsets[i] = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(items, i));
-        if (fill->offsets[i] == -1 && PyErr_Occurred()) {
+    for (Py_ssize_t code = 0; code < MAX_CODES; code++) fill->shift[code] = NO_OFFSET;
+    for (Py_ssize_t code = 0; code < count; code++) {
+        Py_ssize_t offset = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(items, code));
+        if (offset == -1 && PyErr_Occurred()) {
             Py_DECREF(items);
             return -1;
         }
+        int reachable = offset >= -(Py_ssize_t)INT32_MAX && offset <= (Py_ssize_t)INT32_MAX;
+        fill->shift[code] = reachable ? offset : FAR_OFFSET;
     }
-    fill->offset_count = count;
     Py_DECREF(items);
     return 0;
 }
@@ -148,18 +155,20 @@ static int out_of_range(const char *what) {
     return -1;
 }
 
-/* The slot a key's probe starts at, or -1 with an exception set. */
-static Py_ssize_t home_of(Fill *fill, int32_t key) {
-    if (key <= 0 || key >= fill->hashes.count) return out_of_range("key of hashes");
-    uint64_t hash = ((const uint64_t *)fill->hashes.view.buf)[key];
-    if (hash == 0) {
-        PyObject *asked = PyObject_CallFunction(fill->hash_key, "i", key);
-        if (asked == NULL) return -1;
-        hash = PyLong_AsUnsignedLongLongMask(asked);
-        Py_DECREF(asked);
-        if (hash == (unsigned long long)-1 && PyErr_Occurred()) return -1;
-    }
-    return (Py_ssize_t)(hash & (uint64_t)fill->mask);
+/* The hash of a key that has none known yet, asked of hash_key; -1 with an exception set. */
+static int ask_hash(const Fill *fill, Py_ssize_t key, uint64_t *hash) {
+    PyObject *asked = PyObject_CallFunction(fill->hash_key, "n", key);
+    if (asked == NULL) return -1;
+    *hash = PyLong_AsUnsignedLongLongMask(asked);
+    Py_DECREF(asked);
+    return *hash == (unsigned long long)-1 && PyErr_Occurred() ? -1 : 0;
+}
+
+/* A bit per slot of the four from at on, set for each free one. (One 16-byte load would
+   be fewer instructions, but it waits for the 4-byte stores just made to those slots.) */
+static unsigned free_of_four(const int32_t *at) {
+    return (unsigned)(at[0] == 0) | (unsigned)(at[1] == 0) << 1 | (unsigned)(at[2] == 0) << 2 |
+           (unsigned)(at[3] == 0) << 3;
 }
 
 /* FIRST_FREE[m], m a bit per slot (1: free) of four in a row: the first free one, or 4. */
@@ -168,38 +177,48 @@ static const unsigned char FIRST_FREE[16] = {4, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0,
 /* The first free slot from home on, wrapping; -1 with an exception set if there is none.
    The first four slots are looked at together, without a branch per slot: a branch that
    goes one way or the other at random costs more than the three extra loads. */
-static Py_ssize_t free_slot_from(Fill *fill, Py_ssize_t home) {
-    const int32_t *slots = fill->slots.view.buf;
-    if (home + 4 <= fill->mask + 1) {
-        const int32_t *at = slots + home;
-        unsigned free = (unsigned)(at[0] == 0) | (unsigned)(at[1] == 0) << 1 |
-                        (unsigned)(at[2] == 0) << 2 | (unsigned)(at[3] == 0) << 3;
-        unsigned first = FIRST_FREE[free];
+static Py_ssize_t free_slot_from(const int32_t *slots, Py_ssize_t mask, Py_ssize_t home) {
+    if (home + 4 <= mask + 1) {
+        unsigned first = FIRST_FREE[free_of_four(slots + home)];
         if (first < 4) return home + first;
     }
-    for (Py_ssize_t step = 0; step <= fill->mask; step++) {
-        Py_ssize_t slot = (home + step) & fill->mask;
+    for (Py_ssize_t step = 0; step <= mask; step++) {
+        Py_ssize_t slot = (home + step) & mask;
         if (slots[slot] == 0) return slot;
     }
     PyErr_SetString(PyExc_ValueError, "no free slot left");
     return -1;
 }
 
-/* Moves and places one key of the source; 0, or -1 with an exception set. */
-static int place(Fill *fill, int32_t key) {
-    if (key < 0 || key >= fill->code_count) return out_of_range("key of codes");
-    unsigned char code = fill->codes[key];
-    if (code) {
-        if (code >= fill->offset_count) return out_of_range("code of offsets");
-        Py_ssize_t moved = key + fill->offsets[code];
-        if (moved <= 0 || moved > INT32_MAX) return out_of_range("moved key");
-        key = (int32_t)moved;
+/* Moves each of the count keys and puts it in the first free slot from its home; 0, or -1
+   with an exception set. Every buffer is held for the call, so the pointers stay good even
+   when hash_key runs Python. */
+static int place_all(const Fill *fill, const int32_t *keys, Py_ssize_t count) {
+    const unsigned char *codes = fill->codes;
+    const uint64_t *hashes = fill->hashes.view.buf;
+    int32_t *slots = fill->slots.view.buf;
+    int32_t *echo = fill->echo.held ? fill->echo.view.buf : NULL;
+    const Py_ssize_t mask = fill->mask, code_count = fill->code_count;
+    const Py_ssize_t hash_count = fill->hashes.count;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Py_ssize_t key = keys[i];
+        if (key < 0 || key >= code_count) return out_of_range("key of codes");
+        unsigned char code = codes[key];
+        if (code) { /* a branch: while the CPU guesses it, the loads after it need not wait
+                       for this one (a branchless move measured up to 1.4x slower) */
+            Py_ssize_t shift = fill->shift[code];
+            key += shift;
+            if (key <= 0 || key > INT32_MAX)
+                return out_of_range(shift == NO_OFFSET ? "code of offsets" : "moved key");
+        }
+        if (key >= hash_count) return out_of_range("key of hashes");
+        uint64_t hash = hashes[key];
+        if (hash == 0 && ask_hash(fill, key, &hash) < 0) return -1;
+        Py_ssize_t slot = free_slot_from(slots, mask, (Py_ssize_t)(hash & (uint64_t)mask));
+        if (slot < 0) return -1;
+        slots[slot] = (int32_t)key;
+        if (echo != NULL) echo[slot] = (int32_t)key;
     }
-    Py_ssize_t slot = home_of(fill, key);
-    if (slot >= 0) slot = free_slot_from(fill, slot);
-    if (slot < 0) return -1;
-    ((int32_t *)fill->slots.view.buf)[slot] = key;
-    if (fill->echo.held) ((int32_t *)fill->echo.view.buf)[slot] = key;
     return 0;
 }
 
@@ -223,9 +242,7 @@ static PyObject *filled(PyObject *Py_UNUSED(module), PyObject *const *args, Py_s
                 keys[count] = source[i];
                 count += source[i] != 0;
             }
-            Py_ssize_t i = 0;
-            while (i < count && place(&fill, keys[i]) == 0) i++;
-            if (i == count) result = Py_NewRef(PyTuple_GET_ITEM(args[0], 3));
+            if (place_all(&fill, keys, count) == 0) result = Py_NewRef(PyTuple_GET_ITEM(args[0], 3));
             PyMem_Free(keys);
         }
     }
