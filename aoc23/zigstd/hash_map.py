@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator, MutableSequence, Sequence
 from aoc23.errors import AllocatorMisuse
 from aoc23.grid import Window
 from aoc23.native import compiled_part
+from aoc23.records import NamedTuple
 from aoc23.zigstd._keys import KeySpace
 from aoc23.zigstd.mem import Allocator, Slice, align_forward
 
@@ -68,6 +69,29 @@ def block_size(capacity: int) -> int:
     """Bytes of the single allocation behind a table of ``capacity`` slots (24 + 9C)."""
     keys_end = keys_offset(capacity) + KEY_SIZE * capacity
     return align_forward(keys_end, 1 << BLOCK_LOG2_ALIGN)
+
+
+class Layout(NamedTuple):
+    """Where the parts of a table of one capacity lie in its block."""
+
+    size: int
+    """The block's bytes (:func:`block_size`)."""
+    keys_at: int
+    """The keys' offset from the block's start (:func:`keys_offset`)."""
+    max_load: int
+    """How many keys fit before the table must grow (:func:`max_load`)."""
+
+
+_LAYOUTS: dict[int, Layout] = {}
+
+
+def layout_of(capacity: int) -> Layout:
+    """The layout of a table of ``capacity`` slots (worked out once per capacity)."""
+    layout = _LAYOUTS.get(capacity)
+    if layout is None:
+        layout = Layout(block_size(capacity), keys_offset(capacity), max_load(capacity))
+        _LAYOUTS[capacity] = layout
+    return layout
 
 
 class AutoHashMap:
@@ -267,7 +291,8 @@ class AutoHashMap:
             self.allocator.free(old_block, BLOCK_LOG2_ALIGN)
 
     def _allocate(self, capacity: int) -> None:
-        size = block_size(capacity)
+        layout = layout_of(capacity)
+        size = layout.size
         block = self.allocator.alloc(size, BLOCK_LOG2_ALIGN)
         buffer, start = block.buffer, block.offset
         assert buffer is not None
@@ -276,9 +301,7 @@ class AutoHashMap:
             """The first payment: the header too, which never changes after."""
             buffer.owe(start, size, self._write_bytes)
             pointer = block.ptr
-            buffer.poke(
-                start, _HEADER.pack(pointer + size, pointer + keys_offset(capacity), capacity)
-            )
+            buffer.poke(start, _HEADER.pack(pointer + size, pointer + layout.keys_at, capacity))
             self._write_bytes()
 
         buffer.owe(start, size, write_header_and_slots)
@@ -288,7 +311,7 @@ class AutoHashMap:
         self._owed = None
         self._stale = True
         self.size = 0
-        self.available = max_load(capacity)
+        self.available = layout.max_load
 
     def _place_absent(self, key: int) -> None:
         slots, mask = self._slots, self._capacity - 1

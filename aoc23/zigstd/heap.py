@@ -29,13 +29,15 @@ class FixedBufferAllocator:
         return Refusal(n, 1 << log2_align, self.end_index, self.buffer.size)
 
     def owns_slice(self, buf: Slice) -> bool:
-        return buf.buffer is self.buffer and buf.offset >= 0 and buf.end <= self.buffer.size
+        buffer, offset, length = buf
+        return buffer is self.buffer and offset >= 0 and offset + length <= buffer.size
 
     def owns_ptr(self, address: int) -> bool:
         return self.buffer.base <= address < self.buffer.base + self.buffer.size
 
     def is_last_allocation(self, buf: Slice) -> bool:
-        return buf.buffer is self.buffer and buf.end == self.end_index
+        buffer, offset, length = buf
+        return buffer is self.buffer and offset + length == self.end_index
 
     def alloc(self, n: int, log2_align: int) -> Slice | None:
         address = self.buffer.base + self.end_index
@@ -46,7 +48,8 @@ class FixedBufferAllocator:
         return Slice(self.buffer, start, n)
 
     def resize(self, buf: Slice, log2_align: int, new_len: int) -> bool:
-        self._check_owned(buf, "resize")
+        if not self.owns_slice(buf):
+            raise self._not_owned(buf, "resize")
         if not self.is_last_allocation(buf):
             return new_len <= buf.length
         if new_len <= buf.length:
@@ -65,19 +68,19 @@ class FixedBufferAllocator:
         return None
 
     def free(self, buf: Slice, log2_align: int) -> None:
-        self._check_owned(buf, "free")
-        if self.is_last_allocation(buf):
+        if not self.owns_slice(buf):
+            raise self._not_owned(buf, "free")
+        if buf.offset + buf.length == self.end_index:
             self.end_index -= buf.length
 
     def reset(self) -> None:
         self.end_index = 0
 
-    def _check_owned(self, buf: Slice, action: str) -> None:
-        if not self.owns_slice(buf):
-            raise AllocatorMisuse(
-                f"{action} of {buf.length} bytes at 0x{buf.ptr:x}: "
-                "not inside this FixedBufferAllocator's buffer"
-            )
+    def _not_owned(self, buf: Slice, action: str) -> AllocatorMisuse:
+        return AllocatorMisuse(
+            f"{action} of {buf.length} bytes at 0x{buf.ptr:x}: "
+            "not inside this FixedBufferAllocator's buffer"
+        )
 
 
 PAGE_SIZE = 4096

@@ -79,7 +79,7 @@ class Buffer:
         """Write 0xAA over ``[offset, offset + length)``; a chunk left with nothing else goes.
         Costs nothing for the chunks not held (and nothing at all when none is)."""
         end = offset + length
-        if self._owed:
+        if offset < self._owed_below and self._owed:
             self._before_write(offset, end)
         chunks = self._chunks
         first = offset // CHUNK_SIZE
@@ -100,7 +100,7 @@ class Buffer:
                 del chunks[index]
 
     def write(self, offset: int, payload: bytes) -> None:
-        if self._owed:
+        if offset < self._owed_below and self._owed:
             self._before_write(offset, offset + len(payload))
         self.poke(offset, payload)
 
@@ -167,8 +167,6 @@ class Buffer:
         return chunk
 
     def _before_write(self, start: int, end: int) -> None:
-        if start >= self._owed_below:
-            return
         for offset, (stop, pay) in list(self._owed.items()):
             if start <= offset and stop <= end:
                 del self._owed[offset]
