@@ -55,7 +55,7 @@ class KeySpace:
     def _hashes_of(self, window: Window) -> MutableSequence[int]:
         if hash_window is None:
             return [UNKNOWN_HASH] * (window.cells + 1)
-        hashes = array("Q", bytes(8 * (window.cells + 1)))
+        hashes = array("Q", [UNKNOWN_HASH]) * (window.cells + 1)
         if window.cells:
             hash_window(hashes, window.left, window.top, window.width)
         return hashes
