@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterator, MutableSequence, Sequence
 from aoc23.errors import AllocatorMisuse
 from aoc23.grid import Window
 from aoc23.native import compiled_part
-from aoc23.records import NamedTuple
 from aoc23.zigstd._keys import KeySpace
 from aoc23.zigstd.mem import Allocator, Slice, align_forward
 
@@ -71,15 +70,15 @@ def block_size(capacity: int) -> int:
     return align_forward(keys_end, 1 << BLOCK_LOG2_ALIGN)
 
 
-class Layout(NamedTuple):
-    """Where the parts of a table of one capacity lie in its block."""
+class Layout:
+    """Where the parts of a table of ``capacity`` slots lie in its one block."""
 
-    size: int
-    """The block's bytes (:func:`block_size`)."""
-    keys_at: int
-    """The keys' offset from the block's start (:func:`keys_offset`)."""
-    max_load: int
-    """How many keys fit before the table must grow (:func:`max_load`)."""
+    __slots__ = ("size", "keys_at", "max_load")
+
+    def __init__(self, capacity: int) -> None:
+        self.size = block_size(capacity)
+        self.keys_at = keys_offset(capacity)
+        self.max_load = max_load(capacity)
 
 
 _LAYOUTS: dict[int, Layout] = {}
@@ -89,8 +88,7 @@ def layout_of(capacity: int) -> Layout:
     """The layout of a table of ``capacity`` slots (worked out once per capacity)."""
     layout = _LAYOUTS.get(capacity)
     if layout is None:
-        layout = Layout(block_size(capacity), keys_offset(capacity), max_load(capacity))
-        _LAYOUTS[capacity] = layout
+        layout = _LAYOUTS[capacity] = Layout(capacity)
     return layout
 
 
