@@ -188,30 +188,44 @@ print(time.perf_counter() - started)
 
 def series(runs: int, floor: Path | None) -> list[dict[str, float]]:
     """Seconds per round, timed inside the process (after the input is loaded), so that the
-    start-up's jitter does not swamp the small inputs; the floor's too (its ``--time``)."""
-    rows = []
+    start-up's jitter does not swamp the small inputs; the floor's too (its ``--time``).
+    Every size and the floor take turns, as in the part-2 table, so that a slow spell of the
+    machine falls on all of them rather than on one size."""
     with tempfile.TemporaryDirectory() as scratch:
+        commands: dict[tuple[int, str], Command] = {}
+        elves: dict[int, int] = {}
         for side in SERIES:
             path = Path(scratch) / f"{side}.txt"
             path.write_bytes(generate(side, side, 0.5, 23))
-            elves = path.read_bytes().count(b"#")
-            command = Command([sys.executable, "-c", ROUNDS_TIMED, str(path), str(SERIES_ROUNDS)])
-            seconds = [float(measure(command)[2]) for _ in range(runs)]
-            per_round = statistics.median(seconds) / SERIES_ROUNDS
-            row = {
-                "side": side,
-                "elves": elves,
-                "rounds": SERIES_ROUNDS,
-                "ms_per_round": per_round * 1e3,
-                "ns_per_elf_round": per_round / elves * 1e9,
-                "spread_ms_per_round": (max(seconds) - min(seconds)) / SERIES_ROUNDS * 1e3,
-            }
+            elves[side] = path.read_bytes().count(b"#")
+            rounds = str(SERIES_ROUNDS)
+            commands[side, "aoc23"] = Command(
+                [sys.executable, "-c", ROUNDS_TIMED, str(path), rounds]
+            )
             if floor is not None:
-                timed = Command([str(floor), str(path), str(SERIES_ROUNDS), "--time"])
-                floor_seconds = [_floor_seconds(measure(timed)[2]) for _ in range(runs)]
-                floor_per_round = statistics.median(floor_seconds) / SERIES_ROUNDS
-                row["floor_ns_per_elf_round"] = floor_per_round / elves * 1e9
-            rows.append(row)
+                commands[side, FLOOR] = Command([str(floor), str(path), rounds, "--time"])
+        seconds: dict[tuple[int, str], list[float]] = {key: [] for key in commands}
+        for turn in range(runs):
+            for key in list(commands) if turn % 2 == 0 else list(reversed(commands)):
+                stdout = measure(commands[key])[2]
+                seconds[key].append(float(stdout) if key[1] == "aoc23" else _floor_seconds(stdout))
+    rows = []
+    for side in SERIES:
+        times = seconds[side, "aoc23"]
+        per_round = statistics.median(times) / SERIES_ROUNDS
+        row = {
+            "side": side,
+            "elves": elves[side],
+            "rounds": SERIES_ROUNDS,
+            "ms_per_round": per_round * 1e3,
+            "ns_per_elf_round": per_round / elves[side] * 1e9,
+            "fastest_ns_per_elf_round": min(times) / SERIES_ROUNDS / elves[side] * 1e9,
+            "spread_ms_per_round": (max(times) - min(times)) / SERIES_ROUNDS * 1e3,
+        }
+        if floor is not None:
+            floor_per_round = statistics.median(seconds[side, FLOOR]) / SERIES_ROUNDS
+            row["floor_ns_per_elf_round"] = floor_per_round / elves[side] * 1e9
+        rows.append(row)
     return rows
 
 
@@ -321,9 +335,9 @@ def table(results: dict[str, object]) -> str:
         f"Scaling: the first {SERIES_ROUNDS} rounds of naive on generated inputs, timed inside"
         " the process after the input is loaded:",
         "",
-        "| input | elves | ms per round | ns per elf and round |"
+        "| input | elves | ms per round | ns per elf and round | the same, fastest run |"
         + (" floor, ns per elf and round | aoc23 / floor |" if series_floor else ""),
-        "|---|---|---|---|" + ("---|---|" if series_floor else ""),
+        "|---|---|---|---|---|" + ("---|---|" if series_floor else ""),
     ]
     for row in results["series"]:  # type: ignore[attr-defined]
         cells = [
@@ -331,6 +345,7 @@ def table(results: dict[str, object]) -> str:
             str(row["elves"]),
             f"{row['ms_per_round']:.2f} ({row['spread_ms_per_round']:.2f})",
             f"{row['ns_per_elf_round']:.0f}",
+            f"{row['fastest_ns_per_elf_round']:.0f}",
         ]
         if series_floor:
             low = row["floor_ns_per_elf_round"]
