@@ -6,7 +6,7 @@ each. Ratios are of medians measured in this same run. aoc23 runs twice per stra
 its compiled parts (the rules, aoc23/_bitboard.c, and the hash map's fill and hashes,
 aoc23/zigstd/_fill.c, when they were built) and with AOC23_PURE_PYTHON=1, their Python twins.
 Then a scaling series (generated inputs from 35x35 to 280x280, a fixed number of rounds,
-timed inside the process) and the start-up time.
+timed inside the process, the sizes and the floor taking turns) and the start-up time.
 
 The floor is ``bench/floor.c``, built with the system C compiler (``cc -O2``): the work a
 faithful round has to do, written plainly (the rules on row bitboards, then every elf put
@@ -333,7 +333,7 @@ def table(results: dict[str, object]) -> str:
     lines += [
         "",
         f"Scaling: the first {SERIES_ROUNDS} rounds of naive on generated inputs, timed inside"
-        " the process after the input is loaded:",
+        " the process after the input is loaded, every size and the floor taking turns:",
         "",
         "| input | elves | ms per round | ns per elf and round | the same, fastest run |"
         + (" floor, ns per elf and round | aoc23 / floor |" if series_floor else ""),
