@@ -73,7 +73,7 @@ def block_size(capacity: int) -> int:
 class Layout:
     """Where the parts of a table of ``capacity`` slots lie in its one block."""
 
-    __slots__ = ("size", "keys_at", "max_load")
+    __slots__ = ("keys_at", "max_load", "size")
 
     def __init__(self, capacity: int) -> None:
         self.size = block_size(capacity)
