@@ -7,7 +7,6 @@ that the tests hold it to. ``AOC23_PURE_PYTHON`` set to a true value (anything b
 
 from __future__ import annotations
 
-import importlib
 import os
 
 TYPE_CHECKING = False
@@ -26,6 +25,6 @@ def compiled_part(module: str, name: str) -> Any:
     if not wanted():
         return None
     try:
-        return getattr(importlib.import_module(module), name)
+        return getattr(__import__(module, fromlist=[name]), name)
     except ImportError:
         return None
