@@ -58,6 +58,13 @@ typedef struct {
     int held;
 } Items;
 
+static void release(Items *items) {
+    if (items->held) PyBuffer_Release(&items->view);
+    items->held = 0;
+}
+
+/* Holds object's buffer as items of format; -1 with an exception set, and nothing held,
+   when it has none of that format. */
 static int hold(Items *items, PyObject *object, const char *format, int writable, const char *name) {
     items->held = 0;
     int flags = PyBUF_FORMAT | PyBUF_C_CONTIGUOUS | (writable ? PyBUF_WRITABLE : 0);
@@ -65,15 +72,11 @@ static int hold(Items *items, PyObject *object, const char *format, int writable
     items->held = 1;
     if (items->view.format == NULL || strcmp(items->view.format, format) != 0) {
         PyErr_Format(PyExc_TypeError, "%s must be an array of format '%s'", name, format);
+        release(items);
         return -1;
     }
     items->count = items->view.len / items->view.itemsize;
     return 0;
-}
-
-static void release(Items *items) {
-    if (items->held) PyBuffer_Release(&items->view);
-    items->held = 0;
 }
 
 typedef struct {
@@ -259,10 +262,7 @@ static PyObject *hash_window(PyObject *Py_UNUSED(module), PyObject *args) {
         return NULL;
     }
     Items items;
-    if (hold(&items, hashes, "Q", 1, "hashes") < 0) {
-        release(&items);
-        return NULL;
-    }
+    if (hold(&items, hashes, "Q", 1, "hashes") < 0) return NULL;
     uint64_t *out = items.view.buf;
     for (Py_ssize_t key = 1; key < items.count; key++) {
         Py_ssize_t cell = key - 1;
@@ -282,10 +282,7 @@ static PyObject *renamed_cells(PyObject *Py_UNUSED(module), PyObject *args) {
         return NULL;
     }
     Items items;
-    if (hold(&items, names, "i", 1, "names") < 0) {
-        release(&items);
-        return NULL;
-    }
+    if (hold(&items, names, "i", 1, "names") < 0) return NULL;
     PyObject *others = PyList_New(0);
     int32_t *name = items.view.buf;
     for (Py_ssize_t at = 0; others != NULL && at < items.count; at++) {
@@ -317,10 +314,7 @@ static PyObject *cell_span(PyObject *Py_UNUSED(module), PyObject *args) {
         return NULL;
     }
     Items items;
-    if (hold(&items, names, "i", 0, "names") < 0) {
-        release(&items);
-        return NULL;
-    }
+    if (hold(&items, names, "i", 0, "names") < 0) return NULL;
     const int32_t *name = items.view.buf;
     Py_ssize_t first = PY_SSIZE_T_MAX, last = 0, left = width, right = -1;
     for (Py_ssize_t at = 0; at < items.count; at++) {
