@@ -70,7 +70,7 @@ class FixedBufferAllocator:
     def free(self, buf: Slice, log2_align: int) -> None:
         if not self.owns_slice(buf):
             raise self._not_owned(buf, "free")
-        if buf.offset + buf.length == self.end_index:
+        if self.is_last_allocation(buf):
             self.end_index -= buf.length
 
     def reset(self) -> None:
